@@ -1,0 +1,90 @@
+import { field, readInputs, type InputValues } from '../../src/inputs/read.ts';
+import {
+  boolean,
+  cpuQuantity,
+  duration,
+  imageReference,
+  integer,
+  kubernetesName,
+  labelMap,
+  memoryQuantity,
+  oneOf,
+  resourceName,
+  tolerations
+} from '../../src/inputs/parsers.ts';
+import { existingFile } from '../../src/inputs/files.ts';
+import { ValueProblem, InvalidInputs, InputProblem } from '../../src/inputs/problem.ts';
+
+// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
+// have a value there, so an explicitly emptied one is an error rather than a silent default.
+const FIELDS = {
+  image: field(imageReference, { required: true }),
+  namespace: field(kubernetesName('namespace'), { required: true }),
+  // Leaves room for the longest derived name, NAME-storage-db.
+  name: field(resourceName(40), { required: true }),
+  'min-replicas': field(integer(1, 1000), { required: true }),
+  'max-replicas': field(integer(1, 1000), { required: true }),
+  'cpu-utilization': field(integer(1, 100), { required: true }),
+  'cpu-request': field(cpuQuantity, { required: true }),
+  'memory-request': field(memoryQuantity, { required: true }),
+  'cpu-limit': field(cpuQuantity),
+  'memory-limit': field(memoryQuantity),
+  gpus: field(integer(0, 16), { required: true }),
+  'node-selector': field(labelMap),
+  tolerations: field(tolerations),
+  'data-claim': field(kubernetesName('PersistentVolumeClaim')),
+  'dependencies-claim': field(kubernetesName('PersistentVolumeClaim')),
+  'storage-server': field(boolean, { required: true }),
+  'storage-server-image': field(imageReference, { required: true }),
+  'termination-grace-period': field(integer(30, 7 * 24 * 3600), { required: true }),
+  'remote-workers': field(boolean, { required: true }),
+  timeout: field(duration(), { required: true }),
+  'rollback-on-failure': field(boolean, { required: true }),
+  'dry-run': field(oneOf('none', 'client', 'server'), { required: true }),
+  kubeconfig: field(existingFile)
+};
+
+export type DeployInputs = InputValues<typeof FIELDS>;
+
+/** Reads every input, then checks the rules that span several of them. */
+export function readDeployInputs(source?: Parameters<typeof readInputs>[1]): DeployInputs {
+  const inputs = readInputs(FIELDS, source);
+  const problems: InputProblem[] = [];
+  if (inputs['max-replicas'] < inputs['min-replicas']) {
+    problems.push(
+      new InputProblem(
+        'max-replicas',
+        `${inputs['max-replicas']} is below min-replicas (${inputs['min-replicas']})`,
+        'a number at least as large as min-replicas'
+      )
+    );
+  }
+  if (inputs['cpu-limit'] && millicores(inputs['cpu-limit']) < millicores(inputs['cpu-request'])) {
+    problems.push(
+      new InputProblem('cpu-limit', `${inputs['cpu-limit']} is below cpu-request (${inputs['cpu-request']})`, 'a limit at least as large as cpu-request')
+    );
+  }
+  if (inputs['memory-limit'] && bytes(inputs['memory-limit']) < bytes(inputs['memory-request'])) {
+    problems.push(
+      new InputProblem(
+        'memory-limit',
+        `${inputs['memory-limit']} is below memory-request (${inputs['memory-request']})`,
+        'a limit at least as large as memory-request'
+      )
+    );
+  }
+  if (problems.length > 0) throw new InvalidInputs(problems);
+  return inputs;
+}
+
+function millicores(quantity: string): number {
+  return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
+}
+
+const UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+function bytes(quantity: string): number {
+  const match = /^(\d+)(\D+)$/.exec(quantity);
+  if (!match) throw new ValueProblem(`${quantity} is not a memory quantity`, 'memory such as 4Gi');
+  return Number(match[1]) * (UNITS[match[2] as string] ?? NaN);
+}

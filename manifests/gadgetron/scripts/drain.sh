@@ -1,0 +1,129 @@
+#!/bin/bash
+# preStop hook of the Gadgetron container. Gadgetron cannot stop accepting work and dies on
+# SIGTERM, so this waits until no connection to its port is open any more (clients, and
+# coordinators that use this pod as a remote worker); Kubernetes sends SIGTERM only after
+# the hook returns. The pod's terminationGracePeriodSeconds bounds the wait.
+#
+# Connections are read from the kernel's socket tables, which need no extra tools and see
+# every socket in the pod's network namespace.
+#
+# Environment (all optional):
+#   DRAIN_PORT            local port to watch (9002)
+#   DRAIN_PROC_NET_DIR    directory holding the tcp and tcp6 tables (/proc/net)
+#   DRAIN_POLL_SECONDS    pause between checks, fractions allowed (2)
+#   DRAIN_LOG_SECONDS     repeat an unchanged "waiting" line at most this often (30)
+#   DRAIN_SETTLE_SECONDS  minimum time before returning (5): a terminating pod leaves the
+#                         Services' endpoints a moment after this hook starts, and a client
+#                         connecting in between must be seen, not killed
+#   DRAIN_LOG             where progress goes (/proc/1/fd/2, the container's own stderr, so
+#                         it appears in `kubectl logs`; hook output is otherwise discarded)
+
+set -u
+
+port=${DRAIN_PORT:-9002}
+proc_dir=${DRAIN_PROC_NET_DIR:-/proc/net}
+poll=${DRAIN_POLL_SECONDS:-2}
+log_every=${DRAIN_LOG_SECONDS:-30}
+settle=${DRAIN_SETTLE_SECONDS:-5}
+log_target=${DRAIN_LOG:-/proc/1/fd/2}
+
+if [[ -w $log_target ]]; then
+  { exec 2>>"$log_target"; } 2>/dev/null || true
+fi
+
+log() {
+  local now
+  TZ=UTC printf -v now '%(%Y-%m-%dT%H:%M:%SZ)T' -1
+  printf '%s drain: %s\n' "$now" "$*" >&2
+}
+
+[[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || {
+  log "invalid DRAIN_PORT '$port'"
+  exit 1
+}
+[[ $poll =~ ^[0-9]*\.?[0-9]+$ ]] || poll=2
+[[ $log_every =~ ^[0-9]+$ ]] || log_every=30
+[[ $settle =~ ^[0-9]+$ ]] || settle=5
+
+# The tables print ports as four upper-case hex digits: 9002 is 232A.
+printf -v port_hex '%04X' "$port"
+
+# "0100007F" (little-endian) -> 127.0.0.1
+ipv4_from_hex() {
+  local h=$1
+  printf '%d.%d.%d.%d' "0x${h:6:2}" "0x${h:4:2}" "0x${h:2:2}" "0x${h:0:2}"
+}
+
+# tcp6 prints the address as four 32-bit words, each little-endian.
+ipv6_from_hex() {
+  local h=$1 net='' i w groups=()
+  for i in 0 8 16 24; do
+    w=${h:i:8}
+    net+=${w:6:2}${w:4:2}${w:2:2}${w:0:2}
+  done
+  if [[ ${net:0:24} == 00000000000000000000FFFF ]]; then
+    # IPv4 client of a dual-stack listener
+    printf '%d.%d.%d.%d' "0x${net:24:2}" "0x${net:26:2}" "0x${net:28:2}" "0x${net:30:2}"
+    return
+  fi
+  for i in 0 4 8 12 16 20 24 28; do
+    groups+=("$(printf '%x' "0x${net:i:4}")")
+  done
+  local IFS=:
+  printf '[%s]' "${groups[*]}"
+}
+
+# "ADDR:PORT" in table form -> printable peer
+peer_from_hex() {
+  local addr=${1%:*} p=${1##*:}
+  if ((${#addr} == 8)); then
+    ipv4_from_hex "$addr"
+  else
+    ipv6_from_hex "$addr"
+  fi
+  printf ':%d\n' "0x$p"
+}
+
+# Prints the peer of every ESTABLISHED (state 01) connection whose local port is ours.
+# Listening sockets (0A) and closing ones (TIME_WAIT, CLOSE_WAIT, ...) hold no work.
+list_peers() {
+  local table _sl local_addr remote_addr state _rest
+  for table in "$proc_dir/tcp" "$proc_dir/tcp6"; do
+    [[ -r $table ]] || continue
+    while read -r _sl local_addr remote_addr state _rest; do
+      [[ $state == 01 ]] || continue
+      [[ ${local_addr##*:} == "$port_hex" ]] || continue
+      peer_from_hex "$remote_addr"
+    done <"$table"
+  done
+}
+
+start=$SECONDS
+last_summary=''
+last_log=$((SECONDS - log_every - 1))
+
+while :; do
+  # Without any table nothing can be observed: do not hold the pod up for nothing.
+  if [[ ! -r $proc_dir/tcp && ! -r $proc_dir/tcp6 ]]; then
+    log "cannot read $proc_dir/tcp or $proc_dir/tcp6; not waiting"
+    exit 0
+  fi
+  mapfile -t peers < <(list_peers)
+
+  count=${#peers[@]}
+  if ((count == 0)); then
+    if ((SECONDS - start >= settle)); then
+      log "no connection on port $port; done after $((SECONDS - start))s"
+      exit 0
+    fi
+  else
+    summary="waiting for $count connection(s) on port $port from ${peers[*]:0:10}"
+    ((count > 10)) && summary+=" and $((count - 10)) more"
+    if [[ $summary != "$last_summary" ]] || ((SECONDS - last_log >= log_every)); then
+      log "$summary ($((SECONDS - start))s so far)"
+      last_summary=$summary
+      last_log=$SECONDS
+    fi
+  fi
+  sleep "$poll"
+done

@@ -1,0 +1,83 @@
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+
+/** Container states from which a pod will not become ready without someone changing something. */
+const STUCK_REASONS = new Set([
+  'ImagePullBackOff',
+  'InvalidImageName',
+  'ErrImageNeverPull',
+  'CreateContainerConfigError',
+  'CreateContainerError',
+  'CrashLoopBackOff',
+  'RunContainerError'
+]);
+
+export interface PodProblem {
+  readonly pod: string;
+  readonly reason: string;
+  readonly message: string;
+}
+
+export type RolloutState =
+  | { readonly state: 'progressing'; readonly summary: string; readonly pendingForNodes: number }
+  | { readonly state: 'complete'; readonly summary: string }
+  | { readonly state: 'failed'; readonly summary: string; readonly problems: readonly PodProblem[] };
+
+/**
+ * Where a rollout stands, from the Deployment's status and its pods. Mirrors what
+ * `kubectl rollout status` decides, and also fails fast on pods of the new version that are stuck
+ * (image cannot be pulled, container keeps crashing) instead of waiting for the deadline.
+ */
+export function assessRollout(deployment: V1Deployment, pods: readonly V1Pod[]): RolloutState {
+  const desired = deployment.spec?.replicas ?? 1;
+  const status = deployment.status ?? {};
+  const updated = status.updatedReplicas ?? 0;
+  const ready = status.readyReplicas ?? 0;
+  const available = status.availableReplicas ?? 0;
+  const total = status.replicas ?? 0;
+  const summary = `${updated}/${desired} updated, ${ready}/${desired} ready`;
+
+  const deadline = status.conditions?.find(c => c.type === 'Progressing' && c.status === 'False');
+  const problems = stuckPods(deployment, pods);
+  if (deadline?.reason === 'ProgressDeadlineExceeded') {
+    return {
+      state: 'failed',
+      summary: `${summary}: ${deadline.message ?? 'progress deadline exceeded'}`,
+      problems
+    };
+  }
+  if (problems.length > 0) {
+    return { state: 'failed', summary: `${summary}: ${problems.length} new pod(s) cannot start`, problems };
+  }
+  const generation = deployment.metadata?.generation ?? 0;
+  if ((status.observedGeneration ?? 0) < generation) {
+    return { state: 'progressing', summary: 'waiting for the new specification to be observed', pendingForNodes: 0 };
+  }
+  if (updated >= desired && total <= updated && available >= updated) {
+    return { state: 'complete', summary };
+  }
+  const pending = pods.filter(pod =>
+    pod.status?.conditions?.some(c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')
+  ).length;
+  return { state: 'progressing', summary, pendingForNodes: pending };
+}
+
+function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem[] {
+  const images = (deployment.spec?.template.spec?.containers ?? []).map(c => c.image).join(',');
+  const problems: PodProblem[] = [];
+  for (const pod of pods) {
+    if (pod.metadata?.deletionTimestamp) continue;
+    // Only pods of the version being rolled out: an old pod's troubles are not this rollout's.
+    if ((pod.spec?.containers ?? []).map(c => c.image).join(',') !== images) continue;
+    for (const container of pod.status?.containerStatuses ?? []) {
+      const waiting = container.state?.waiting;
+      if (waiting?.reason && STUCK_REASONS.has(waiting.reason)) {
+        problems.push({
+          pod: pod.metadata?.name ?? '?',
+          reason: waiting.reason,
+          message: waiting.message ?? ''
+        });
+      }
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,33 @@
+/** Rate-limits progress lines on long waits: the first line at once, then at most one per interval. */
+export class ProgressReporter {
+  private readonly intervalMs: number;
+  private readonly write: (line: string) => void;
+  private readonly startedAt = Date.now();
+  private lastAt = -Infinity;
+  private lastLine = '';
+
+  constructor(intervalMs: number, write: (line: string) => void) {
+    this.intervalMs = intervalMs;
+    this.write = write;
+  }
+
+  /** Reports `line` unless one was reported within the interval; an unchanged line waits too. */
+  report(line: string, force = false): void {
+    const now = Date.now();
+    if (!force && (now - this.lastAt < this.intervalMs || (line === this.lastLine && now - this.lastAt < this.intervalMs * 3))) return;
+    this.lastAt = now;
+    this.lastLine = line;
+    this.write(`${line} (${formatElapsed(now - this.startedAt)} elapsed)`);
+  }
+
+  elapsedMs(): number {
+    return Date.now() - this.startedAt;
+  }
+}
+
+export function formatElapsed(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes}m${String(seconds % 60).padStart(2, '0')}s`;
+}
