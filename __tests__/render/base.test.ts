@@ -39,7 +39,9 @@ describe('the kustomize base', () => {
   });
 
   test('lists every manifest file and generates the scripts ConfigMap without a hash', () => {
-    const yamlFiles = readdirSync(dir).filter(f => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml');
+    const yamlFiles = readdirSync(dir).filter(
+      f => /\.ya?ml$/.test(f) && f !== 'kustomization.yaml'
+    );
     expect([...kustomization.resources].sort()).toEqual(yamlFiles.sort());
     expect(kustomization.namespace).toBe('gadgetron');
     expect(kustomization.commonLabels).toBeUndefined();
@@ -75,9 +77,7 @@ describe('the kustomize base', () => {
         'app.kubernetes.io/instance',
         'app.kubernetes.io/name'
       ]);
-      const matches = podLabels.filter(p =>
-        Object.entries(labels).every(([k, v]) => p[k] === v)
-      );
+      const matches = podLabels.filter(p => Object.entries(labels).every(([k, v]) => p[k] === v));
       expect(matches).toHaveLength(1);
     }
   });
@@ -205,7 +205,11 @@ describe('the kustomize base', () => {
       'gtdependencies'
     );
 
-    const claim = named<V1PersistentVolumeClaim>(base, 'PersistentVolumeClaim', 'gadgetron-storage-db');
+    const claim = named<V1PersistentVolumeClaim>(
+      base,
+      'PersistentVolumeClaim',
+      'gadgetron-storage-db'
+    );
     expect(claim.spec?.storageClassName).toBeUndefined();
     expect(claim.spec?.accessModes).toEqual(['ReadWriteOnce']);
     expect(claim.spec?.resources?.requests?.['storage']).toBe('10Gi');
@@ -217,7 +221,10 @@ describe('the kustomize base', () => {
   test('admits Gadgetron traffic from the namespace and storage traffic from Gadgetron only', () => {
     type Policy = KubernetesObject & {
       spec: {
-        ingress: { from: { podSelector: { matchLabels?: Record<string, string> } }[]; ports: { port: number }[] }[];
+        ingress: {
+          from: { podSelector: { matchLabels?: Record<string, string> } }[];
+          ports: { port: number }[];
+        }[];
       };
     };
     const server = named<Policy>(base, 'NetworkPolicy', 'gadgetron');

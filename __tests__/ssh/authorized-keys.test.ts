@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { generateKeyPairSync } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { parseAuthorizedKeys, renderAuthorizedKeysFile } from '../../src/ssh/authorized-keys.ts';
-import type { AuthorizedKey, AuthorizedKeysResult, KeyProblem } from '../../src/ssh/authorized-keys.ts';
+import type {
+  AuthorizedKey,
+  AuthorizedKeysResult,
+  KeyProblem
+} from '../../src/ssh/authorized-keys.ts';
 import { encodeString } from '../../src/ssh/wire.ts';
 import {
   keygenFingerprints,
@@ -106,7 +110,9 @@ describe('accepted keys', () => {
   test('a key without comment and a comment with spaces are both kept as given', () => {
     const [type, data] = keys.ed25519!.publicKey.split(' ');
     const parsed = expectKeys(
-      parseAuthorizedKeys(`${type} ${data}\n${keys.ecdsa256!.publicKey.split(' ').slice(0, 2).join(' ')} Jane Doe laptop`)
+      parseAuthorizedKeys(
+        `${type} ${data}\n${keys.ecdsa256!.publicKey.split(' ').slice(0, 2).join(' ')} Jane Doe laptop`
+      )
     );
     expect(parsed[0]).toMatchObject({ comment: '', normalized: `${type} ${data}` });
     expect(parsed[1]!.comment).toBe('Jane Doe laptop');
@@ -134,7 +140,9 @@ describe('accepted keys', () => {
     expect(file.trim().split('\n')).toHaveLength(2);
     const path = dir.file('authorized_keys');
     writeFileSync(path, file);
-    expect(keygenFingerprints(path).map(f => f.fingerprint)).toEqual(parsed.map(k => k.fingerprint));
+    expect(keygenFingerprints(path).map(f => f.fingerprint)).toEqual(
+      parsed.map(k => k.fingerprint)
+    );
   });
 });
 
@@ -201,8 +209,12 @@ describe('refused keys', () => {
         `ssh-ed25519-cert-v01@openssh.com ${data}\nssh-foo ${data}\necdsa-sha2-nistp999 ${data}`
       )
     );
-    expect(result[0]).toMatch(/^line 1: certificates \(ssh-ed25519-cert-v01@openssh.com\) are not accepted/);
-    expect(result[1]).toMatch(/^line 2: ssh-foo keys are not accepted; accepted types are ssh-ed25519, /);
+    expect(result[0]).toMatch(
+      /^line 1: certificates \(ssh-ed25519-cert-v01@openssh.com\) are not accepted/
+    );
+    expect(result[1]).toMatch(
+      /^line 2: ssh-foo keys are not accepted; accepted types are ssh-ed25519, /
+    );
     expect(result[2]).toMatch(/^line 3: ecdsa-sha2-nistp999 keys are not accepted/);
   });
 
@@ -239,7 +251,13 @@ describe('refused keys', () => {
   test('key data of another type than declared is refused', () => {
     const ecData = keys.ecdsa256!.publicKey.split(' ')[1];
     const edData = keys.ed25519!.publicKey.split(' ')[1];
-    expect(messages(parseAuthorizedKeys(`ssh-ed25519 ${ecData}\necdsa-sha2-nistp384 ${ecData}\nssh-rsa ${edData}`))).toEqual([
+    expect(
+      messages(
+        parseAuthorizedKeys(
+          `ssh-ed25519 ${ecData}\necdsa-sha2-nistp384 ${ecData}\nssh-rsa ${edData}`
+        )
+      )
+    ).toEqual([
       'line 1: the key is declared as ssh-ed25519 but its data is a ecdsa-sha2-nistp256 key',
       'line 2: the key is declared as ecdsa-sha2-nistp384 but its data is a ecdsa-sha2-nistp256 key',
       'line 3: the key is declared as ssh-rsa but its data is a ssh-ed25519 key'
@@ -318,35 +336,40 @@ describe('private keys given by mistake', () => {
   }
 
   test.each([
-    ['OpenSSH', () => keys.ed25519!.privateKey, 'OpenSSH private key'],
-    ['PEM RSA', () => keys.rsaPem!.privateKey, 'PEM RSA private key'],
-    ['PEM EC', () => keys.ecPem!.privateKey, 'PEM EC private key'],
-    ['PKCS#8', () => keys.pkcs8!.privateKey, 'PKCS#8 private key'],
-    ['PuTTY', () => PUTTY, 'PuTTY private key'],
-    ['ssh.com', () => SSH_COM, 'ssh.com private key']
-  ])('%s private key is refused without echoing it and its lines are given to mask', (_, text, format) => {
-    const privateKey = text();
-    const input = `${keys.ed25519!.publicKey}\n\n${privateKey}\n${keys.ecdsa256!.publicKey}\n`;
-    const lineCount = privateKey.trim().split('\n').length;
-    const result = expectErrors(parseAuthorizedKeys(input));
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors[0]!.line).toBe(3);
-    expect(result.errors[0]!.message).toBe(
-      `lines 3-${2 + lineCount}: a ${format} was given instead of a public key; its content is not shown. ` +
-        'Give the public key (the .pub file) and treat this private key as exposed'
-    );
-    const shown = JSON.stringify(result.errors);
-    for (const line of bodyLines(privateKey)) {
-      expect(shown).not.toContain(line.slice(0, 12));
-      expect(result.secretsToMask).toContain(line);
+    ['OpenSSH', () => keys.ed25519!.privateKey, 'OpenSSH'],
+    ['PEM RSA', () => keys.rsaPem!.privateKey, 'PEM RSA'],
+    ['PEM EC', () => keys.ecPem!.privateKey, 'PEM EC'],
+    ['PKCS#8', () => keys.pkcs8!.privateKey, 'PKCS#8'],
+    ['PuTTY', () => PUTTY, 'PuTTY'],
+    ['ssh.com', () => SSH_COM, 'ssh.com']
+  ])(
+    '%s private key is refused without echoing it and its lines are given to mask',
+    (_, text, format) => {
+      const privateKey = text();
+      const input = `${keys.ed25519!.publicKey}\n\n${privateKey}\n${keys.ecdsa256!.publicKey}\n`;
+      const lineCount = privateKey.trim().split('\n').length;
+      const result = expectErrors(parseAuthorizedKeys(input));
+      expect(result.errors).toHaveLength(1);
+      expect(result.errors[0]!.line).toBe(3);
+      expect(result.errors[0]!.message).toBe(
+        `lines 3-${2 + lineCount}: this is a private key (${format} format), not a public key; ` +
+          'its content is not shown. Give the public key (the .pub file) instead, and treat this private key as exposed'
+      );
+      const shown = JSON.stringify(result.errors);
+      for (const line of bodyLines(privateKey)) {
+        expect(shown).not.toContain(line.slice(0, 12));
+        expect(result.secretsToMask).toContain(line);
+      }
     }
-  });
+  );
 
   test('an unterminated private key block swallows the rest of the input', () => {
     const body = keys.ed25519!.privateKey.trim().split('\n').slice(0, -1);
-    const result = expectErrors(parseAuthorizedKeys([...body, keys.ecdsa256!.publicKey].join('\n')));
+    const result = expectErrors(
+      parseAuthorizedKeys([...body, keys.ecdsa256!.publicKey].join('\n'))
+    );
     expect(result.errors.map(e => e.message)).toEqual([
-      expect.stringMatching(/^lines 1-\d+: a OpenSSH private key was given/)
+      expect.stringMatching(/^lines 1-\d+: this is a private key \(OpenSSH format\)/)
     ]);
     for (const line of body.slice(1)) expect(result.secretsToMask).toContain(line);
   });

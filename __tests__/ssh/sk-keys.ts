@@ -18,7 +18,9 @@ export function skEd25519PublicKey(comment: string, application = 'ssh:'): strin
 }
 
 export function skEcdsaPublicKey(comment: string, application = 'ssh:'): string {
-  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
+  const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+    format: 'jwk'
+  });
   const type = 'sk-ecdsa-sha2-nistp256@openssh.com';
   const point = Buffer.concat([
     Buffer.from([4]),

@@ -9,7 +9,9 @@ export function requireSshKeygen(): void {
     execFileSync('ssh-keygen', ['-?'], { stdio: 'pipe' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('ssh-keygen is not installed; run `bash .ci/install-sshd.sh` first');
+      throw new Error('ssh-keygen is not installed; run `bash .ci/install-sshd.sh` first', {
+        cause: error
+      });
     }
   }
 }
@@ -22,7 +24,11 @@ export interface TempDir {
 
 export function tempDir(prefix = 'ssh-test-'): TempDir {
   const path = mkdtempSync(join(tmpdir(), prefix));
-  return { path, file: name => join(path, name), remove: () => rmSync(path, { recursive: true, force: true }) };
+  return {
+    path,
+    file: name => join(path, name),
+    remove: () => rmSync(path, { recursive: true, force: true })
+  };
 }
 
 export interface GeneratedKey {
@@ -68,12 +74,21 @@ export function keygenFingerprints(path: string): KeygenFingerprint[] {
     .map(line => {
       const match = /^(\d+) (SHA256:\S+) (.*) \(([A-Z0-9-]+)\)$/.exec(line);
       if (!match) throw new Error(`unexpected ssh-keygen -lf output: ${line}`);
-      return { bits: Number(match[1]), fingerprint: match[2]!, comment: match[3]!, type: match[4]! };
+      return {
+        bits: Number(match[1]),
+        fingerprint: match[2]!,
+        comment: match[3]!,
+        type: match[4]!
+      };
     });
 }
 
 /** `ssh-keygen -lf` of some text written to a file. */
-export function keygenFingerprintsOf(dir: TempDir, name: string, content: string): KeygenFingerprint[] {
+export function keygenFingerprintsOf(
+  dir: TempDir,
+  name: string,
+  content: string
+): KeygenFingerprint[] {
   const path = dir.file(name);
   writeFileSync(path, content, { mode: 0o600 });
   return keygenFingerprints(path);

@@ -11,6 +11,8 @@ import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
 import { objectKey } from '../../src/kubernetes/objects.ts';
 import { waitForRollout, type RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
+import { withRetry } from '../../src/kubernetes/retry.ts';
+import { describeApiError, isNotFound } from '../../src/kubernetes/errors.ts';
 import { ProgressReporter } from '../../src/runtime/progress.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
@@ -42,6 +44,7 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   const client = connect(inputs.kubeconfig);
   core.info(`Cluster: ${client.server}`);
   const dryRun = inputs['dry-run'] === 'server';
+  await requireClaims(client, spec);
 
   const { applied, pruned, previous } = await core.group('Apply', () => apply(client, spec, objects, dryRun));
   const changed = pruned.length > 0 || applied.some(a => a.change !== 'unchanged');
@@ -118,6 +121,26 @@ async function validateOffline(objects: KubernetesObject[], manifests: string, s
   await writeDeploySummary({ spec, applied: objects.map(object => ({ object, change: 'unchanged' })), pruned: [], dryRun: true, rollout: undefined, rolledBack: false, offline: true });
 }
 
+/** Pods that mount a missing claim never start: say so now rather than at the rollout's timeout. */
+async function requireClaims(client: KubeClient, spec: GadgetronSpec): Promise<void> {
+  const claims: [string, string | undefined][] = [
+    ['data-claim', spec.dataClaim],
+    ['dependencies-claim', spec.storageServer ? spec.dependenciesClaim : undefined]
+  ];
+  for (const [input, claim] of claims) {
+    if (!claim) continue;
+    try {
+      await withRetry(`read claim ${claim}`, () => client.core.readNamespacedPersistentVolumeClaim({ name: claim, namespace: spec.namespace }), retryPolicy());
+    } catch (error) {
+      if (!isNotFound(error)) throw new ActionFailure(`Could not read claim ${spec.namespace}/${claim}: ${describeApiError(error)}`);
+      throw new ActionFailure(
+        `The PersistentVolumeClaim '${claim}' (input '${input}') does not exist in namespace ${spec.namespace}. ` +
+          `Create it first (the create-storage action does), or set ${input} to an empty string to run without it.`
+      );
+    }
+  }
+}
+
 async function apply(client: KubeClient, spec: GadgetronSpec, objects: KubernetesObject[], dryRun: boolean) {
   const retry = retryPolicy();
   const namespace: KubernetesObject = {
@@ -171,7 +194,8 @@ async function rollBack(client: KubeClient, spec: GadgetronSpec, previous: V1Dep
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: previous.metadata?.name, namespace: previous.metadata?.namespace, labels: previous.metadata?.labels },
-    spec: previous.spec
+    // The replica count belongs to the autoscaler, not to the version being restored.
+    spec: { ...previous.spec, replicas: undefined }
   } as KubernetesObject;
   core.info(`Restoring ${previousImage(previous) ?? 'the previous version'}.`);
   await applyObjects(client, [restored], objectKey, { retry: retryPolicy() });

@@ -70,10 +70,7 @@ export function sendError(
 }
 
 /** Case-insensitive segment match: literal segments, or `{name}` placeholders captured. */
-export function matchPath(
-  segments: string[],
-  pattern: string
-): Record<string, string> | undefined {
+export function matchPath(segments: string[], pattern: string): Record<string, string> | undefined {
   const parts = pattern.split('/').filter(Boolean);
   if (parts.length !== segments.length) return undefined;
   const out: Record<string, string> = {};

@@ -12,7 +12,11 @@ function openIdConfiguration(url: string, tenant: string): Record<string, unknow
   const base = `${url}/${tenant}`;
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    token_endpoint_auth_methods_supported: [
+      'client_secret_post',
+      'private_key_jwt',
+      'client_secret_basic'
+    ],
     jwks_uri: `${base}/discovery/v2.0/keys`,
     response_modes_supported: ['query', 'fragment', 'form_post'],
     subject_types_supported: ['pairwise'],
@@ -36,7 +40,13 @@ function openIdConfiguration(url: string, tenant: string): Record<string, unknow
   };
 }
 
-function aadError(ctx: RequestContext, status: number, error: string, code: number, text: string): void {
+function aadError(
+  ctx: RequestContext,
+  status: number,
+  error: string,
+  code: number,
+  text: string
+): void {
   send(ctx.res, status, {
     error,
     error_description: `AADSTS${code}: ${text}`,
@@ -55,7 +65,10 @@ function aadError(ctx: RequestContext, status: number, error: string, code: numb
 export function handleIdentity(ctx: RequestContext, deps: IdentityDeps): boolean {
   const { segments, method } = ctx;
   let m: Record<string, string> | undefined;
-  if (method === 'GET' && (m = matchPath(segments, '{tenant}/v2.0/.well-known/openid-configuration'))) {
+  if (
+    method === 'GET' &&
+    (m = matchPath(segments, '{tenant}/v2.0/.well-known/openid-configuration'))
+  ) {
     ctx.operation = 'openid-configuration';
     send(ctx.res, 200, openIdConfiguration(deps.url, m.tenant as string));
     return true;
@@ -70,11 +83,11 @@ export function handleIdentity(ctx: RequestContext, deps: IdentityDeps): boolean
     });
     return true;
   }
-  if (method === 'GET' && (m = matchPath(segments, '{tenant}/discovery/v2.0/keys'))) {
+  if (method === 'GET' && matchPath(segments, '{tenant}/discovery/v2.0/keys')) {
     send(ctx.res, 200, { keys: [] });
     return true;
   }
-  if (method === 'POST' && (m = matchPath(segments, '{tenant}/oauth2/v2.0/token'))) {
+  if (method === 'POST' && matchPath(segments, '{tenant}/oauth2/v2.0/token')) {
     ctx.operation = 'token';
     const form = new URLSearchParams(ctx.rawBody);
     const grantType = form.get('grant_type') ?? '';
@@ -87,25 +100,55 @@ export function handleIdentity(ctx: RequestContext, deps: IdentityDeps): boolean
     if (secret !== undefined) record.clientSecret = secret;
     deps.tokenRequests.push(record);
     if (grantType !== 'client_credentials') {
-      aadError(ctx, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grantType}'.`);
+      aadError(
+        ctx,
+        400,
+        'unsupported_grant_type',
+        70003,
+        `The app requested an unsupported grant type '${grantType}'.`
+      );
       return true;
     }
     if (!clientId) {
-      aadError(ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+      aadError(
+        ctx,
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'client_id'."
+      );
       return true;
     }
     if (!scope) {
-      aadError(ctx, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'scope'.");
+      aadError(
+        ctx,
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'scope'."
+      );
       return true;
     }
     if (!assertion && !secret) {
-      aadError(ctx, 401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+      aadError(
+        ctx,
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+      );
       return true;
     }
     if (assertion) {
       const exp = jwtPayload(assertion)?.exp;
       if (typeof exp === 'number' && exp * 1000 < Date.now()) {
-        aadError(ctx, 400, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
+        aadError(
+          ctx,
+          400,
+          'invalid_client',
+          700024,
+          'Client assertion is not within its valid time range.'
+        );
         return true;
       }
     }

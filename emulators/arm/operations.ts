@@ -31,7 +31,11 @@ export class Operations {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
-  create(namespace: string, location: string, status: OperationStatus = 'InProgress'): AsyncOperation {
+  create(
+    namespace: string,
+    location: string,
+    status: OperationStatus = 'InProgress'
+  ): AsyncOperation {
     const op: AsyncOperation = {
       id: randomUUID(),
       status,
@@ -76,7 +80,11 @@ export class Operations {
   }
 
   /** Headers of a response that starts an operation. */
-  startHeaders(op: AsyncOperation, apiVersion: string, withLocation: boolean): Record<string, string> {
+  startHeaders(
+    op: AsyncOperation,
+    apiVersion: string,
+    withLocation: boolean
+  ): Record<string, string> {
     return {
       'Azure-AsyncOperation': this.statusUrl(op, apiVersion),
       ...(withLocation ? { Location: this.resultUrl(op, apiVersion) } : {}),
@@ -112,7 +120,10 @@ export class Operations {
       return true;
     }
     if (op.status === 'InProgress' || op.status === 'Running') {
-      send(ctx.res, 202, undefined, { Location: this.resultUrl(op, apiVersion), ...this.retryAfter() });
+      send(ctx.res, 202, undefined, {
+        Location: this.resultUrl(op, apiVersion),
+        ...this.retryAfter()
+      });
     } else if (op.status === 'Failed') {
       send(ctx.res, 400, { error: op.error });
     } else {

@@ -52,7 +52,10 @@ export async function provision(
   await sleep(duration);
   if (ctx.state.get(desired.id) !== resource) {
     return {
-      error: { code: 'Conflict', message: `The resource '${desired.id}' changed while it was being provisioned.` },
+      error: {
+        code: 'Conflict',
+        message: `The resource '${desired.id}' changed while it was being provisioned.`
+      },
       started: true
     };
   }

@@ -46,7 +46,8 @@ export class ArmState {
       tags: tags ?? {},
       properties: { provisioningState: 'Succeeded' }
     };
-    if (managedBy ?? existing?.managedBy) group.managedBy = (managedBy ?? existing?.managedBy) as string;
+    if (managedBy ?? existing?.managedBy)
+      group.managedBy = (managedBy ?? existing?.managedBy) as string;
     this.groups.set(canonical.toLowerCase(), group);
     return group;
   }

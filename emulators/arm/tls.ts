@@ -30,26 +30,51 @@ export function createEmulatorTls(): EmulatorTls {
     'subjectAltName=IP:127.0.0.1,DNS:localhost'
   ].join('\n');
   writeFileSync(join(dir, 'server.ext'), ext + '\n');
-  openssl(
-    ['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'],
-    dir
-  );
+  openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'ca.key'], dir);
   openssl(
     [
-      'req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '2',
-      '-subj', '/CN=ARM emulator test CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-out', 'ca.pem'
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-sha256',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=ARM emulator test CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      'ca.pem'
     ],
     dir
   );
   openssl(['ecparam', '-name', 'prime256v1', '-genkey', '-noout', '-out', 'server.key'], dir);
-  openssl(['req', '-new', '-key', 'server.key', '-subj', '/CN=127.0.0.1', '-out', 'server.csr'], dir);
+  openssl(
+    ['req', '-new', '-key', 'server.key', '-subj', '/CN=127.0.0.1', '-out', 'server.csr'],
+    dir
+  );
   openssl(
     [
-      'x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial',
-      '-days', '2', '-sha256', '-extfile', 'server.ext', '-out', 'server.pem'
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-sha256',
+      '-extfile',
+      'server.ext',
+      '-out',
+      'server.pem'
     ],
     dir
   );

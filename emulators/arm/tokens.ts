@@ -74,8 +74,12 @@ export function jwtPayload(token: string): Record<string, unknown> | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
-    const payload: unknown = JSON.parse(Buffer.from(parts[1] as string, 'base64url').toString('utf8'));
-    return typeof payload === 'object' && payload !== null ? (payload as Record<string, unknown>) : undefined;
+    const payload: unknown = JSON.parse(
+      Buffer.from(parts[1] as string, 'base64url').toString('utf8')
+    );
+    return typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -37,7 +37,9 @@ export function diff(before: unknown, after: unknown, path: string): PropertyCha
   if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
     const children = after.flatMap((item, i) => {
       const inner = diff(before[i], item, '');
-      return inner.length === 0 ? [] : [{ path: String(i), propertyChangeType: 'Modify' as const, children: inner }];
+      return inner.length === 0
+        ? []
+        : [{ path: String(i), propertyChangeType: 'Modify' as const, children: inner }];
     });
     return children.length === 0 ? [] : [{ path, propertyChangeType: 'Array', children }];
   }
@@ -47,7 +49,11 @@ export function diff(before: unknown, after: unknown, path: string): PropertyCha
 const COMPARED = ['location', 'tags', 'sku', 'kind', 'identity', 'properties'];
 
 /** The what-if entry of one resource the template declares. */
-export function changeFor(id: string, requested: Json, existing: ArmResource | undefined): ResourceChange {
+export function changeFor(
+  id: string,
+  requested: Json,
+  existing: ArmResource | undefined
+): ResourceChange {
   const after: Json = { id, ...requested };
   delete after.apiVersion;
   if (!existing) return { resourceId: id, changeType: 'Create', after };
@@ -57,7 +63,8 @@ export function changeFor(id: string, requested: Json, existing: ArmResource | u
     wanted.location = (wanted.location as string).replace(/\s+/g, '').toLowerCase();
   }
   const have: Json = { ...(existing as Json) };
-  if (typeof have.location === 'string') have.location = (have.location as string).replace(/\s+/g, '').toLowerCase();
+  if (typeof have.location === 'string')
+    have.location = (have.location as string).replace(/\s+/g, '').toLowerCase();
   const delta = diff(have, wanted, '');
   return {
     resourceId: id,

@@ -88,6 +88,10 @@ export function serveWatch(
   res.flushHeaders();
   res.on('close', end);
   unregister = onEnd(end);
+  if (req.closeAfterEvents === 0) {
+    end();
+    return;
+  }
 
   const rv = req.resourceVersion;
   if (rv === undefined || rv === '' || rv === '0') {

@@ -38,7 +38,9 @@ const cache = new Map<string, LoadedSchemas>();
 
 /** Schema directory: explicit argument, else $AZURE_SCHEMAS_DIR, else ../shared/azure-schemas from the repository root. */
 export function schemasDirectory(dir?: string): string {
-  return resolve(dir ?? process.env.AZURE_SCHEMAS_DIR ?? join(process.cwd(), '..', 'shared', 'azure-schemas'));
+  return resolve(
+    dir ?? process.env.AZURE_SCHEMAS_DIR ?? join(process.cwd(), '..', 'shared', 'azure-schemas')
+  );
 }
 
 function readJson(path: string): Json {
@@ -74,7 +76,10 @@ function load(dir: string): LoadedSchemas {
   ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i);
   const resources: ResourceSchema[] = [];
   for (const file of schemaFiles(dir)) {
-    const rel = file.slice(dir.length + 1).split(/[\\/]/).join('/');
+    const rel = file
+      .slice(dir.length + 1)
+      .split(/[\\/]/)
+      .join('/');
     const schema = prepare(readJson(file), SCHEMA_BASE + rel);
     const id = schema.$id as string;
     if (id === TEMPLATE_ID) {
@@ -143,7 +148,11 @@ function describe(errors: ErrorObject[], where: string, skipName: boolean): stri
   return [...out];
 }
 
-function resourceValidator(s: LoadedSchemas, type: string, apiVersion: string): ValidateFunction | undefined {
+function resourceValidator(
+  s: LoadedSchemas,
+  type: string,
+  apiVersion: string
+): ValidateFunction | undefined {
   const match = s.resources.find(
     r => r.type.toLowerCase() === type.toLowerCase() && r.apiVersion === apiVersion
   );
@@ -157,7 +166,11 @@ function resourceValidator(s: LoadedSchemas, type: string, apiVersion: string): 
 }
 
 /** Problems of one resource declaration (template form or evaluated), each a readable line. */
-export function validateResource(resource: unknown, label = 'resource', schemasDir?: string): string[] {
+export function validateResource(
+  resource: unknown,
+  label = 'resource',
+  schemasDir?: string
+): string[] {
   const s = load(schemasDirectory(schemasDir));
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
     return [`${label}: must be an object`];
@@ -172,9 +185,12 @@ export function validateResource(resource: unknown, label = 'resource', schemasD
   // resourceBase is stricter than ARM (e.g. tags must be an object): a top-level expression
   // is left to the provider schema, which says where expressions are allowed.
   const base = s.base;
-  const literalTop = Object.fromEntries(Object.entries(r).filter(([k, v]) => k === 'name' || !isExpression(v)));
+  const literalTop = Object.fromEntries(
+    Object.entries(r).filter(([k, v]) => k === 'name' || !isExpression(v))
+  );
   if (!base(literalTop)) problems.push(...describe(base.errors ?? [], label, false));
-  if (!validate(r)) problems.push(...describe(validate.errors ?? [], label, isExpression(r.name)));
+  const nameIsExpression = isExpression(r.name);
+  if (!validate(r)) problems.push(...describe(validate.errors ?? [], label, nameIsExpression));
   return [...new Set(problems)];
 }
 
@@ -185,7 +201,11 @@ export function validateTemplate(template: unknown, schemasDir?: string): string
   if (!s.envelope(template)) problems.push(...describe(s.envelope.errors ?? [], 'template', false));
   if (typeof template !== 'object' || template === null) return problems;
   const res = (template as Json).resources;
-  const list = Array.isArray(res) ? res : typeof res === 'object' && res !== null ? Object.values(res) : [];
+  const list: unknown[] = Array.isArray(res)
+    ? res
+    : typeof res === 'object' && res !== null
+      ? Object.values(res)
+      : [];
   list.forEach((r, i) => {
     const name = (r as Json | null)?.name;
     const label = `resources[${i}]${typeof name === 'string' ? ` (${name})` : ''}`;

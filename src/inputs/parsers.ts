@@ -198,3 +198,50 @@ export const tolerations: Parser<Toleration[]> = raw => {
     return toleration;
   });
 };
+
+export interface Cidr {
+  readonly cidr: string;
+  readonly family: 4 | 6;
+  readonly prefix: number;
+}
+
+/** IPv4 or IPv6 networks in CIDR form, separated by commas or new lines. */
+export const cidrList: Parser<Cidr[]> = raw => {
+  const accepted = 'IPv4 or IPv6 networks in CIDR form such as 203.0.113.0/24 or 2001:db8::/32, separated by commas or new lines';
+  const entries = raw
+    .split(/[\n,]/)
+    .map(entry => entry.trim())
+    .filter(entry => entry && !entry.startsWith('#'));
+  if (entries.length === 0) throw new ValueProblem('lists no network', accepted);
+  return entries.map(entry => {
+    const slash = entry.indexOf('/');
+    const address = slash >= 0 ? entry.slice(0, slash) : entry;
+    const prefixText = slash >= 0 ? entry.slice(slash + 1) : '';
+    const family = isIPv4(address) ? 4 : isIPv6(address) ? 6 : undefined;
+    if (!family) throw new ValueProblem(`${show(entry)} is not an IP network`, accepted);
+    const max = family === 4 ? 32 : 128;
+    if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) {
+      throw new ValueProblem(`${show(entry)} needs a prefix length from 0 to ${max} after '/'`, accepted);
+    }
+    return { cidr: `${address}/${Number(prefixText)}`, family, prefix: Number(prefixText) };
+  });
+};
+
+function isIPv4(address: string): boolean {
+  const parts = address.split('.');
+  return parts.length === 4 && parts.every(p => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+function isIPv6(address: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(address) || address.includes(':::')) return false;
+  const halves = address.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap(h => (h ? h.split(':') : []));
+  const last = groups[groups.length - 1] ?? '';
+  const ipv4Tail = last.includes('.');
+  if (ipv4Tail && !isIPv4(last)) return false;
+  const hexGroups = ipv4Tail ? groups.slice(0, -1) : groups;
+  if (!hexGroups.every(g => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  const count = hexGroups.length + (ipv4Tail ? 2 : 0);
+  return halves.length === 2 ? count < 8 : count === 8;
+}

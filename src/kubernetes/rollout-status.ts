@@ -7,9 +7,14 @@ const STUCK_REASONS = new Set([
   'ErrImageNeverPull',
   'CreateContainerConfigError',
   'CreateContainerError',
-  'CrashLoopBackOff',
   'RunContainerError'
 ]);
+
+/**
+ * A few restarts are normal while a dependency comes up (Gadgetron exits when the storage
+ * server does not answer within seconds); this many mean the container itself is broken.
+ */
+const CRASH_RESTARTS = 3;
 
 export interface PodProblem {
   readonly pod: string;
@@ -70,7 +75,8 @@ function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem
     if ((pod.spec?.containers ?? []).map(c => c.image).join(',') !== images) continue;
     for (const container of pod.status?.containerStatuses ?? []) {
       const waiting = container.state?.waiting;
-      if (waiting?.reason && STUCK_REASONS.has(waiting.reason)) {
+      const crashing = waiting?.reason === 'CrashLoopBackOff' && container.restartCount >= CRASH_RESTARTS;
+      if (waiting?.reason && (STUCK_REASONS.has(waiting.reason) || crashing)) {
         problems.push({
           pod: pod.metadata?.name ?? '?',
           reason: waiting.reason,

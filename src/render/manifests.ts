@@ -17,15 +17,15 @@ import { parse, parseAllDocuments } from 'yaml';
  * of an action, so the base is there next to the bundle.)
  */
 export function defaultManifestsDir(from: URL = new URL(import.meta.url)): URL {
-  for (let dir = new URL('./', from); ; ) {
-    const candidate = new URL('manifests/gadgetron/', dir);
-    if (existsSync(new URL('kustomization.yaml', candidate))) return candidate;
+  let dir = new URL('./', from);
+  while (!existsSync(new URL('manifests/gadgetron/kustomization.yaml', dir))) {
     const parent = new URL('../', dir);
     if (parent.href === dir.href) {
       throw new Error(`no manifests/gadgetron/kustomization.yaml above ${fileURLToPath(from)}`);
     }
     dir = parent;
   }
+  return new URL('manifests/gadgetron/', dir);
 }
 
 interface ConfigMapGenerator {
@@ -101,9 +101,7 @@ export function loadBase(dir: URL | string = defaultManifestsDir()): KubernetesO
   const kustomization = parse(readText(dirUrl, 'kustomization.yaml')) as Kustomization;
   const objects = [
     ...(kustomization.configMapGenerator ?? []).map(g => generateConfigMap(dirUrl, g)),
-    ...(kustomization.resources ?? []).flatMap(file =>
-      parseObjects(readText(dirUrl, file), file)
-    )
+    ...(kustomization.resources ?? []).flatMap(file => parseObjects(readText(dirUrl, file), file))
   ];
   if (kustomization.namespace) {
     for (const object of objects) {

@@ -9,9 +9,7 @@ import { Document, parse, visit } from 'yaml';
  */
 function readsAsString(text: string): boolean {
   try {
-    return (
-      typeof parse(text) === 'string' && typeof parse(text, { version: '1.1' }) === 'string'
-    );
+    return typeof parse(text) === 'string' && typeof parse(text, { version: '1.1' }) === 'string';
   } catch {
     return false;
   }
@@ -32,4 +30,3 @@ function toDocument(object: KubernetesObject): string {
 export function toYaml(objects: readonly KubernetesObject[]): string {
   return objects.map(toDocument).join('---\n');
 }
-

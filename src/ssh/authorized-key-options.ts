@@ -34,13 +34,16 @@ export class KeyOptionsError extends Error {
 
 /**
  * Splits `text` into the leading options field and the rest of the line. The
- * options field ends at the first whitespace outside double quotes.
+ * options field ends at the first whitespace outside double quotes; inside
+ * quotes a backslash escapes the next character, as sshd reads it.
  */
 export function splitOptionsField(text: string): { options: string; rest: string } {
   let inQuotes = false;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
-    if (ch === '"') {
+    if (ch === '\\' && inQuotes) {
+      i++;
+    } else if (ch === '"') {
       inQuotes = !inQuotes;
     } else if (!inQuotes && (ch === ' ' || ch === '\t')) {
       return { options: text.slice(0, i), rest: text.slice(i).trimStart() };
@@ -55,6 +58,11 @@ function splitOptions(field: string): string[] {
   let inQuotes = false;
   for (let i = 0; i < field.length; i++) {
     const ch = field[i]!;
+    if (ch === '\\' && inQuotes && i + 1 < field.length) {
+      current += ch + field[i + 1]!;
+      i++;
+      continue;
+    }
     if (ch === '"') inQuotes = !inQuotes;
     if (ch === ',' && !inQuotes) {
       parts.push(current);
@@ -112,7 +120,5 @@ export function parseKeyOptions(field: string): KeyOption[] {
 
 /** Renders options back into an authorized_keys options field. */
 export function formatKeyOptions(options: readonly KeyOption[]): string {
-  return options
-    .map(o => (o.value === undefined ? o.name : `${o.name}="${o.value}"`))
-    .join(',');
+  return options.map(o => (o.value === undefined ? o.name : `${o.name}="${o.value}"`)).join(',');
 }

@@ -161,7 +161,7 @@ export function parseAuthorizedKeys(input: string): AuthorizedKeysResult {
       block.firstLine === block.lastLine
         ? `line ${block.firstLine}`
         : `lines ${block.firstLine}-${block.lastLine}`;
-    const reason = `a ${block.format} was given instead of a public key; its content is not shown. Give the public key (the .pub file) and treat this private key as exposed`;
+    const reason = `this is a private key (${block.format} format), not a public key; its content is not shown. Give the public key (the .pub file) instead, and treat this private key as exposed`;
     errors.push({ line: block.firstLine, reason, message: `${where}: ${reason}` });
     secretsToMask.push(...block.lines);
     for (let n = block.firstLine; n <= block.lastLine; n++) skip.add(n);

@@ -77,7 +77,10 @@ function describe(privateKey: string, type: HostKeyType, blob: Buffer, comment: 
 }
 
 /** Generates one host key: ed25519, ECDSA on nistp256, or RSA of 3072 bits. */
-export function generateHostKey(algorithm: HostKeyAlgorithm, comment = 'gadgetron-jumpserver'): HostKey {
+export function generateHostKey(
+  algorithm: HostKeyAlgorithm,
+  comment = 'gadgetron-jumpserver'
+): HostKey {
   const { privateKey } =
     algorithm === 'ed25519'
       ? generateKeyPairSync('ed25519')
@@ -105,7 +108,8 @@ export function parseHostKey(privateKey: string): HostKey {
  */
 export function hostKeysToSecretData(keys: readonly HostKey[]): Record<string, string> {
   const data: Record<string, string> = {};
-  for (const key of keys) data[key.fileName] = Buffer.from(key.privateKey, 'utf8').toString('base64');
+  for (const key of keys)
+    data[key.fileName] = Buffer.from(key.privateKey, 'utf8').toString('base64');
   return data;
 }
 
@@ -125,7 +129,9 @@ export function hostKeysFromSecretData(data: Readonly<Record<string, string>>): 
     try {
       key = parseHostKey(Buffer.from(encoded, 'base64').toString('utf8'));
     } catch (error) {
-      throw new Error(`host key ${fileName} cannot be read: ${(error as Error).message}`);
+      throw new Error(`host key ${fileName} cannot be read: ${(error as Error).message}`, {
+        cause: error
+      });
     }
     if (key.algorithm !== algorithm) {
       throw new Error(`host key ${fileName} holds a ${key.type} key`);

@@ -7,11 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { encodeMpint, encodeString } from './wire.ts';
 
 export type HostKeyType =
-  | 'ssh-ed25519'
-  | 'ecdsa-sha2-nistp256'
-  | 'ecdsa-sha2-nistp384'
-  | 'ecdsa-sha2-nistp521'
-  | 'ssh-rsa';
+  'ssh-ed25519' | 'ecdsa-sha2-nistp256' | 'ecdsa-sha2-nistp384' | 'ecdsa-sha2-nistp521' | 'ssh-rsa';
 
 export const EC_CURVES = {
   'P-256': { name: 'nistp256', bytes: 32 },
@@ -33,7 +29,11 @@ export function padStart(value: Buffer, length: number): Buffer {
 }
 
 export function ecPoint(jwk: JsonWebKey, bytes: number): Buffer {
-  return Buffer.concat([Buffer.from([4]), padStart(b64url(jwk.x), bytes), padStart(b64url(jwk.y), bytes)]);
+  return Buffer.concat([
+    Buffer.from([4]),
+    padStart(b64url(jwk.x), bytes),
+    padStart(b64url(jwk.y), bytes)
+  ]);
 }
 
 export function curveOf(jwk: JsonWebKey): (typeof EC_CURVES)[JwkCurve] {
@@ -67,7 +67,11 @@ export function publicBlobOf(key: KeyObject): { type: HostKeyType; blob: Buffer 
       const type = 'ssh-rsa';
       return {
         type,
-        blob: Buffer.concat([encodeString(type), encodeMpint(b64url(jwk.e)), encodeMpint(b64url(jwk.n))])
+        blob: Buffer.concat([
+          encodeString(type),
+          encodeMpint(b64url(jwk.e)),
+          encodeMpint(b64url(jwk.n))
+        ])
       };
     }
     default:

@@ -215,6 +215,8 @@ export function decodeOpenSshPrivateKey(pem: string): DecodedPrivateKey {
     return { type, privateKey: key, publicBlob, comment };
   } catch (error) {
     if (error instanceof PrivateKeyFormatError) throw error;
-    throw new PrivateKeyFormatError(`the private key is malformed (${(error as Error).message})`);
+    throw new PrivateKeyFormatError(`the private key is malformed (${(error as Error).message})`, {
+      cause: error
+    });
   }
 }

@@ -10,19 +10,19 @@ export interface PastedPrivateKey {
   /** 1-based line numbers of the first and last line of the block. */
   firstLine: number;
   lastLine: number;
-  /** A fixed description of the format, never text taken from the input. */
+  /** A fixed name of the format (e.g. `OpenSSH`, `PuTTY`), never text from the input. */
   format: string;
   /** Every non-blank line of the block, trimmed, for log masking. */
   lines: string[];
 }
 
 const PEM_FORMATS: ReadonlyArray<[RegExp, string]> = [
-  [/OPENSSH PRIVATE KEY/, 'OpenSSH private key'],
-  [/RSA PRIVATE KEY/, 'PEM RSA private key'],
-  [/DSA PRIVATE KEY/, 'PEM DSA private key'],
-  [/EC PRIVATE KEY/, 'PEM EC private key'],
-  [/ENCRYPTED PRIVATE KEY/, 'encrypted private key'],
-  [/PRIVATE KEY/, 'PKCS#8 private key']
+  [/OPENSSH PRIVATE KEY/, 'OpenSSH'],
+  [/RSA PRIVATE KEY/, 'PEM RSA'],
+  [/DSA PRIVATE KEY/, 'PEM DSA'],
+  [/EC PRIVATE KEY/, 'PEM EC'],
+  [/ENCRYPTED PRIVATE KEY/, 'encrypted PKCS#8'],
+  [/PRIVATE KEY/, 'PKCS#8']
 ];
 
 const PEM_BEGIN = /^-{4,5} ?BEGIN [A-Z0-9 #]*PRIVATE KEY ?-{4,5}/;
@@ -31,11 +31,11 @@ const PUTTY_BEGIN = /^PuTTY-User-Key-File-\d+:/;
 const PUTTY_END = /^Private-(MAC|Hash):/;
 
 function pemFormat(header: string): string {
-  if (header.includes('SSH2 ENCRYPTED')) return 'ssh.com private key';
+  if (header.includes('SSH2 ENCRYPTED')) return 'ssh.com';
   for (const [pattern, label] of PEM_FORMATS) {
     if (pattern.test(header)) return label;
   }
-  return 'private key';
+  return 'PEM';
 }
 
 /** Returns the private key blocks found in `lines` (0-based array, 1-based results). */
@@ -51,7 +51,7 @@ export function findPastedPrivateKeys(lines: readonly string[]): PastedPrivateKe
       format = pemFormat(line);
     } else if (PUTTY_BEGIN.test(line)) {
       end = PUTTY_END;
-      format = 'PuTTY private key';
+      format = 'PuTTY';
     }
     if (!end) {
       i++;

@@ -83,7 +83,8 @@ export const USER_KEY_SIGNATURE_ALGORITHMS = [
   'rsa-sha2-256'
 ];
 
-const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const HOST_NAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const IPV6 = /^[0-9A-Fa-f:.]+$/;
 const USER_NAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 const PATH = /^\/[A-Za-z0-9._/-]*$/;

@@ -51,7 +51,11 @@ export function jobConditionScope(
 }
 
 /** Scope inside a running job; `stepEnv` is the step's own evaluated `env:`. */
-export function stepScope(run: RunContext, state: JobState, stepEnv: Record<string, string> = {}): Scope {
+export function stepScope(
+  run: RunContext,
+  state: JobState,
+  stepEnv: Record<string, string> = {}
+): Scope {
   return {
     contexts: {
       github: { ...run.github, job: state.job.id },

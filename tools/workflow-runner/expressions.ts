@@ -4,6 +4,7 @@ import type { Expr } from '@actions/expressions';
 import type { FunctionDefinition } from '@actions/expressions/funcs/info';
 import { truthy } from '@actions/expressions/result';
 import { WorkflowError, messageOf } from './errors.ts';
+import { splitTemplate } from './template-string.ts';
 
 export interface StatusFunctions {
   success: () => boolean;
@@ -70,7 +71,10 @@ const FUNCTION_INFO = [...runnerFunctions(DEFAULT_STATUS).values()].map(
 );
 
 /** Parses an expression (without `${{ }}`); undefined for an empty one. */
-export function parseExpression(source: string, contextNames: string[] = ALL_CONTEXTS): Expr | undefined {
+export function parseExpression(
+  source: string,
+  contextNames: string[] = ALL_CONTEXTS
+): Expr | undefined {
   try {
     const tokens = new Lexer(source).lex().tokens;
     return new Parser(tokens, contextNames, FUNCTION_INFO).parse();
@@ -105,6 +109,18 @@ function evaluateData(source: string, scope: Scope): data.ExpressionData {
 /** Evaluates an expression to a plain JSON-like value. */
 export function evaluate(source: string, scope: Scope): unknown {
   return fromExpressionData(evaluateData(source, scope));
+}
+
+/**
+ * Evaluates text with embedded `${{ }}` expressions, each result converted to a string as
+ * `format()` does.
+ */
+export function evaluateTemplate(text: string, scope: Scope): string {
+  return splitTemplate(text)
+    .map(part =>
+      typeof part === 'string' ? part : evaluateData(part.expression, scope).coerceString()
+    )
+    .join('');
 }
 
 /** Evaluates a condition (`if:`) with the runner's truthiness rules. */

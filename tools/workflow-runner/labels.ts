@@ -1,5 +1,6 @@
 /** Human-readable names for jobs and steps, as the GitHub UI shows them. */
-import { isString } from '@actions/workflow-parser/templates/tokens/type-guards';
+import { isBasicExpression, isString } from '@actions/workflow-parser/templates/tokens/type-guards';
+import { writtenTextOf } from './multiline-scalars.ts';
 import type { StepModel } from './model.ts';
 
 export function stepLabel(step: StepModel, index: number): string {
@@ -9,8 +10,11 @@ export function stepLabel(step: StepModel, index: number): string {
 }
 
 /** The default display name: `Run <first line of script>` or `Run <action>`. */
-export function defaultStepName(step: StepModel, script?: string): string {
+export function defaultStepName(step: StepModel): string {
   if (step.uses) return `Run ${step.uses}`;
-  const firstLine = (script ?? step.run?.toString() ?? '').split('\n').find(l => l.trim() !== '');
+  const run = step.run;
+  const script =
+    run === undefined ? '' : isBasicExpression(run) ? writtenTextOf(run) : run.toString();
+  const firstLine = script.split('\n').find(l => l.trim() !== '');
   return `Run ${(firstLine ?? '').trim()}`;
 }

@@ -60,7 +60,9 @@ export async function loadLocalAction(repoRoot: string, ref: string): Promise<Lo
   if (runs.pre) throw unsupported('runs.pre', `action ${ref}`);
   const main = join(dir, runs.main);
   if (!(await exists(main))) {
-    throw new WorkflowError(`action ${ref}: ${relative(repoRoot, main)} does not exist (is it built?)`);
+    throw new WorkflowError(
+      `action ${ref}: ${relative(repoRoot, main)} does not exist (is it built?)`
+    );
   }
   const action: LocalAction = {
     ref,

@@ -4,13 +4,21 @@
  * `timeout-minutes:`, `workflow_call.outputs`, ...). Anything outside the supported subset
  * is rejected here, by name.
  */
-import type { ReusableWorkflowJob, Job, Step } from '@actions/workflow-parser';
+import type {
+  Job,
+  ReusableWorkflowJob,
+  Step
+} from '@actions/workflow-parser/model/workflow-template';
 import type {
   MappingToken,
   ScalarToken,
   TemplateToken
 } from '@actions/workflow-parser/templates/tokens/index';
-import { isMapping, isString } from '@actions/workflow-parser/templates/tokens/type-guards';
+import {
+  isMapping,
+  isSequence,
+  isString
+} from '@actions/workflow-parser/templates/tokens/type-guards';
 import type { ParsedWorkflow } from './parser.ts';
 import { WorkflowError, unsupported } from './errors.ts';
 import {
@@ -95,7 +103,16 @@ export interface WorkflowModel {
   jobs: JobModel[];
 }
 
-const WORKFLOW_KEYS = ['name', 'run-name', 'on', 'permissions', 'env', 'defaults', 'concurrency', 'jobs'];
+const WORKFLOW_KEYS = [
+  'name',
+  'run-name',
+  'on',
+  'permissions',
+  'env',
+  'defaults',
+  'concurrency',
+  'jobs'
+];
 const JOB_KEYS = [
   'name',
   'needs',
@@ -111,7 +128,16 @@ const JOB_KEYS = [
   'timeout-minutes',
   'continue-on-error'
 ];
-const CALL_JOB_KEYS = ['name', 'needs', 'if', 'uses', 'with', 'secrets', 'permissions', 'concurrency'];
+const CALL_JOB_KEYS = [
+  'name',
+  'needs',
+  'if',
+  'uses',
+  'with',
+  'secrets',
+  'permissions',
+  'concurrency'
+];
 const STEP_KEYS = [
   'id',
   'name',
@@ -142,7 +168,10 @@ function readDefaults(owner: MappingToken, where: string): RunDefaults {
   if (!run) return {};
   checkKeys(run, ['shell', 'working-directory'], `${where} defaults.run`);
   const shell = readShell(find(run, 'shell'), `${where} defaults.run`);
-  const workingDirectory = literalString(find(run, 'working-directory'), `${where} defaults.run.working-directory`);
+  const workingDirectory = literalString(
+    find(run, 'working-directory'),
+    `${where} defaults.run.working-directory`
+  );
   return { ...(shell && { shell }), ...(workingDirectory && { workingDirectory }) };
 }
 
@@ -158,7 +187,8 @@ function readInputs(
   for (const [name, token] of entries(inputs)) {
     const decl = isMapping(token) ? token : undefined;
     const type = literalString(find(decl, 'type'), `${where} input '${name}' type`) ?? 'string';
-    if (!INPUT_TYPES.includes(type)) throw unsupported(`input type '${type}'`, `${where} input '${name}'`);
+    if (!INPUT_TYPES.includes(type))
+      throw unsupported(`input type '${type}'`, `${where} input '${name}'`);
     const options = findSequence(decl, 'options');
     result[name] = {
       type,
@@ -170,7 +200,9 @@ function readInputs(
   return result;
 }
 
-function readCallOutputs(call: MappingToken | undefined): Record<string, TemplateToken> | undefined {
+function readCallOutputs(
+  call: MappingToken | undefined
+): Record<string, TemplateToken> | undefined {
   const outputs = findMapping(call, 'outputs');
   if (!outputs) return undefined;
   const result: Record<string, TemplateToken> = {};
@@ -182,12 +214,16 @@ function readCallOutputs(call: MappingToken | undefined): Record<string, Templat
   return result;
 }
 
-function readCallSecrets(call: MappingToken | undefined): Record<string, { required: boolean }> | undefined {
+function readCallSecrets(
+  call: MappingToken | undefined
+): Record<string, { required: boolean }> | undefined {
   const secrets = findMapping(call, 'secrets');
   if (!secrets) return undefined;
   const result: Record<string, { required: boolean }> = {};
   for (const [name, token] of entries(secrets)) {
-    result[name] = { required: isMapping(token) ? (literalBoolean(find(token, 'required')) ?? false) : false };
+    result[name] = {
+      required: isMapping(token) ? (literalBoolean(find(token, 'required')) ?? false) : false
+    };
   }
   return result;
 }
@@ -197,7 +233,8 @@ function buildStep(step: Step, raw: MappingToken, where: string): StepModel {
   if (!('run' in step) && !('uses' in step)) throw unsupported('a step without run or uses', where);
   const id = literalString(find(raw, 'id'), `${where} id`);
   const withToken = find(raw, 'with');
-  if (withToken && !isMapping(withToken)) throw new WorkflowError(`${where}: with must be a mapping`);
+  if (withToken && !isMapping(withToken))
+    throw new WorkflowError(`${where}: with must be a mapping`);
   const shell = readShell(find(raw, 'shell'), where);
   const model: StepModel = {
     key: step.id,
@@ -280,7 +317,7 @@ function hasEvent(root: MappingToken, event: string): boolean {
   if (!on) return false;
   if (isString(on)) return on.value === event;
   if (isMapping(on)) return find(on, event) !== undefined;
-  return [...(on as Iterable<TemplateToken>)].some(t => t.toString() === event);
+  return isSequence(on) && [...on].some(t => t.toString() === event);
 }
 
 export function buildWorkflowModel(parsed: ParsedWorkflow, displayName: string): WorkflowModel {
@@ -305,7 +342,11 @@ export function buildWorkflowModel(parsed: ParsedWorkflow, displayName: string):
   if (env) model.env = env;
   const callInputs = readInputs(hasEvent(root, 'workflow_call'), call, 'workflow_call');
   if (callInputs) model.callInputs = callInputs;
-  const dispatchInputs = readInputs(hasEvent(root, 'workflow_dispatch'), dispatch, 'workflow_dispatch');
+  const dispatchInputs = readInputs(
+    hasEvent(root, 'workflow_dispatch'),
+    dispatch,
+    'workflow_dispatch'
+  );
   if (dispatchInputs) model.dispatchInputs = dispatchInputs;
   const callSecrets = readCallSecrets(call);
   if (callSecrets) model.callSecrets = callSecrets;

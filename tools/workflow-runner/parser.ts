@@ -4,11 +4,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { WorkflowTemplate } from '@actions/workflow-parser';
+// type-only: the modules themselves are imported once the JSON import hook is in place
+import type * as WorkflowParser from '@actions/workflow-parser';
+import type * as ActionParser from '@actions/workflow-parser/actions/index';
 import type { ActionTemplate } from '@actions/workflow-parser/actions/index';
 import type { TemplateContext } from '@actions/workflow-parser/templates/template-context';
 import type { MappingToken } from '@actions/workflow-parser/templates/tokens/index';
 import { registerJsonImportHook } from './json-import-hook.ts';
 import { WorkflowError } from './errors.ts';
+import { recordMultilineText } from './multiline-scalars.ts';
 
 export interface ParsedWorkflow {
   file: string;
@@ -23,8 +27,8 @@ export interface ParsedAction {
   template: ActionTemplate;
 }
 
-type WorkflowParserModule = typeof import('@actions/workflow-parser');
-type ActionParserModule = typeof import('@actions/workflow-parser/actions/index');
+type WorkflowParserModule = typeof WorkflowParser;
+type ActionParserModule = typeof ActionParser;
 
 let library: Promise<[WorkflowParserModule, ActionParserModule]> | undefined;
 
@@ -45,7 +49,10 @@ function throwOnErrors(context: TemplateContext, extra: { Message: string }[] = 
   if (messages.length > 0) throw new WorkflowError(messages.join('\n'));
 }
 
-export async function parseWorkflowFile(file: string, displayName: string): Promise<ParsedWorkflow> {
+export async function parseWorkflowFile(
+  file: string,
+  displayName: string
+): Promise<ParsedWorkflow> {
   const [wp] = await loadLibrary();
   const content = await readFile(file, 'utf8');
   const parsed = wp.parseWorkflow({ name: displayName, content }, new wp.NoOperationTraceWriter());
@@ -55,6 +62,7 @@ export async function parseWorkflowFile(file: string, displayName: string): Prom
   }
   const template = await wp.convertWorkflowTemplate(parsed.context, parsed.value);
   throwOnErrors(parsed.context, template.errors);
+  recordMultilineText(parsed.value, content);
   return { file, root: parsed.value, template };
 }
 
@@ -68,5 +76,6 @@ export async function parseActionFile(file: string, displayName: string): Promis
   }
   const template = ap.convertActionTemplate(parsed.context, parsed.value);
   throwOnErrors(parsed.context);
+  recordMultilineText(parsed.value, content);
   return { file, root: parsed.value, template };
 }

@@ -62,7 +62,9 @@ class Checker {
     const facts = analyzeExpression(source);
     for (const fn of facts.functions) {
       if (UNSUPPORTED_FUNCTIONS.has(fn)) {
-        throw new WorkflowError(`${reader.where}: ${fn}() is unsupported by the local workflow runner`);
+        throw new WorkflowError(
+          `${reader.where}: ${fn}() is unsupported by the local workflow runner`
+        );
       }
     }
     for (const path of facts.paths) this.path(path, reader);
@@ -78,7 +80,13 @@ class Checker {
     else if (context === 'jobs') this.jobsPath(reader, path, shown, property, key);
   }
 
-  private stepPath(reader: Reader, path: string[], shown: string, property?: string, key?: string): void {
+  private stepPath(
+    reader: Reader,
+    path: string[],
+    shown: string,
+    property?: string,
+    key?: string
+  ): void {
     const id = path[1] ?? '';
     if (!reader.job) return;
     const step = reader.visibleSteps.find(s => s.id !== undefined && same(s.id, id));
@@ -89,7 +97,9 @@ class Checker {
     }
     if (property === undefined) return;
     if (!['outputs', 'outcome', 'conclusion'].includes(property)) {
-      throw new WorkflowError(`${reader.where} reads ${shown}: steps have no property '${path[2]}'`);
+      throw new WorkflowError(
+        `${reader.where} reads ${shown}: steps have no property '${path[2]}'`
+      );
     }
     if (property !== 'outputs' || key === undefined || !step.uses) return;
     const action = this.pre.actions.get(step.uses);
@@ -100,7 +110,13 @@ class Checker {
     }
   }
 
-  private needsPath(reader: Reader, path: string[], shown: string, property?: string, key?: string): void {
+  private needsPath(
+    reader: Reader,
+    path: string[],
+    shown: string,
+    property?: string,
+    key?: string
+  ): void {
     const id = path[1] ?? '';
     if (!reader.job) return;
     if (!reader.job.needs.some(n => same(n, id))) {
@@ -111,7 +127,13 @@ class Checker {
     this.jobOutput(reader, path, shown, ['outputs', 'result'], property, key);
   }
 
-  private jobsPath(reader: Reader, path: string[], shown: string, property?: string, key?: string): void {
+  private jobsPath(
+    reader: Reader,
+    path: string[],
+    shown: string,
+    property?: string,
+    key?: string
+  ): void {
     const id = path[1] ?? '';
     if (!this.model.jobs.some(j => same(j.id, id))) {
       throw new WorkflowError(`${reader.where} reads ${shown}, but there is no job '${id}'`);
@@ -192,9 +214,14 @@ async function loadStepAction(
   }
 }
 
-async function loadCalledWorkflow(repoRoot: string, job: CallJobModel, pre: Preflight): Promise<void> {
+async function loadCalledWorkflow(
+  repoRoot: string,
+  job: CallJobModel,
+  pre: Preflight
+): Promise<void> {
   const where = `job '${job.id}'`;
-  const called = pre.called.get(job.uses) ?? (await loadWorkflow(repoRoot, calledWorkflowPath(job.uses, where)));
+  const called =
+    pre.called.get(job.uses) ?? (await loadWorkflow(repoRoot, calledWorkflowPath(job.uses, where)));
   pre.called.set(job.uses, called);
   if (!called.callInputs) {
     throw new WorkflowError(`${where}: ${job.uses} is not callable (it has no on.workflow_call)`);

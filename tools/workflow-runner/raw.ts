@@ -21,12 +21,18 @@ export function find(mapping: MappingToken | undefined, key: string): TemplateTo
   return mapping?.find(key);
 }
 
-export function findMapping(mapping: MappingToken | undefined, key: string): MappingToken | undefined {
+export function findMapping(
+  mapping: MappingToken | undefined,
+  key: string
+): MappingToken | undefined {
   const token = find(mapping, key);
   return token && isMapping(token) ? token : undefined;
 }
 
-export function findSequence(mapping: MappingToken | undefined, key: string): SequenceToken | undefined {
+export function findSequence(
+  mapping: MappingToken | undefined,
+  key: string
+): SequenceToken | undefined {
   const token = find(mapping, key);
   return token && isSequence(token) ? token : undefined;
 }

@@ -30,7 +30,11 @@ export interface StepEnvParts {
   actionPath?: string;
 }
 
-export function composeStepEnv(run: RunContext, state: JobState, parts: StepEnvParts): Record<string, string> {
+export function composeStepEnv(
+  run: RunContext,
+  state: JobState,
+  parts: StepEnvParts
+): Record<string, string> {
   const { github } = run;
   const runner = runnerContext(state.runnerTemp);
   const env: Record<string, string> = {

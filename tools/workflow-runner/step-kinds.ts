@@ -38,9 +38,12 @@ async function runScript(s: StepRun): Promise<StepExecution> {
   const directory = step.workingDirectory
     ? evaluateString(step.workingDirectory, scope)
     : (state.job.defaults.workingDirectory ?? '.');
-  const file = join(state.runnerTemp, `${state.stepCounter}-${step.key.replace(/[^\w.-]/g, '_')}.sh`);
+  const file = join(
+    state.runnerTemp,
+    `${state.stepCounter}-${step.key.replace(/[^\w.-]/g, '_')}.sh`
+  );
   await writeFile(file, script);
-  for (const line of script.split('\n')) s.log.note(`  ${line}`);
+  for (const line of script.replace(/\n$/, '').split('\n')) s.log.note(`  ${line}`);
   const [command, args] = shellCommand(step, state, file);
   return runStepProcess(run, state, {
     stepKey: step.key,

@@ -64,9 +64,12 @@ export async function runStepProcess(
     state: { ...log.effects.state, ...contents.state },
     outcome: 'success'
   };
-  if (result.spawnError !== undefined) log.note(`Error: could not start ${spec.command}: ${result.spawnError}`);
-  else if (result.timedOut) log.note(`Error: the step timed out after ${Math.round(spec.timeoutMs / 1000)}s`);
-  else if (result.exitCode !== 0) log.note(`Error: Process completed with exit code ${result.exitCode}.`);
+  if (result.spawnError !== undefined)
+    log.note(`Error: could not start ${spec.command}: ${result.spawnError}`);
+  else if (result.timedOut)
+    log.note(`Error: the step timed out after ${Math.round(spec.timeoutMs / 1000)}s`);
+  else if (result.exitCode !== 0)
+    log.note(`Error: Process completed with exit code ${result.exitCode}.`);
   else return execution;
   return { ...execution, outcome: 'failure' };
 }

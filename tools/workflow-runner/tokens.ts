@@ -1,8 +1,5 @@
 /** Evaluation of parsed template tokens (literals, `${{ }}` expressions, mappings, sequences). */
-import type {
-  MappingToken,
-  TemplateToken
-} from '@actions/workflow-parser/templates/tokens/index';
+import type { MappingToken, TemplateToken } from '@actions/workflow-parser/templates/tokens/index';
 import {
   isBasicExpression,
   isBoolean,
@@ -12,13 +9,19 @@ import {
   isSequence,
   isString
 } from '@actions/workflow-parser/templates/tokens/type-guards';
-import { evaluate, toRunnerString } from './expressions.ts';
+import { evaluate, evaluateTemplate, toRunnerString } from './expressions.ts';
 import type { Scope } from './expressions.ts';
 import { WorkflowError } from './errors.ts';
+import { templateTextOf } from './multiline-scalars.ts';
 
 export function evaluateToken(token: TemplateToken, scope: Scope): unknown {
   if (isString(token) || isNumber(token) || isBoolean(token)) return token.value;
-  if (isBasicExpression(token)) return evaluate(token.expression, scope);
+  if (isBasicExpression(token)) {
+    const template = templateTextOf(token);
+    return template === undefined
+      ? evaluate(token.expression, scope)
+      : evaluateTemplate(template, scope);
+  }
   if (isSequence(token)) return [...token].map(item => evaluateToken(item, scope));
   if (isMapping(token)) return evaluateMapping(token, scope);
   if (isLiteral(token)) return null;

@@ -55,7 +55,10 @@ export interface RunWorkflowOptions {
   inputs?: Record<string, string | boolean | number>;
   secrets?: Record<string, string>;
   vars?: Record<string, string>;
-  /** Base environment of every step; defaults to this process's environment. */
+  /**
+   * Environment of every step, on top of this process's environment (whose GITHUB_*, RUNNER_*,
+   * INPUT_*, STATE_* and ACTIONS_* variables are dropped). An `undefined` value removes one.
+   */
   env?: Record<string, string | undefined>;
   github?: Partial<GitHubContext>;
   /** Receives every rendered, masked log line as it is produced. */
@@ -81,10 +84,12 @@ export interface StepResult {
 export interface JobSummary {
   result: JobResult;
   outputs: Record<string, string>;
+  durationMs?: number;
 }
 
 export interface WorkflowResult {
   ok: boolean;
+  /** The workflow's jobs in declaration order; jobs of called workflows follow as `caller/job`. */
   jobs: Record<string, JobSummary>;
   steps: StepResult[];
   outputs: Record<string, string>;

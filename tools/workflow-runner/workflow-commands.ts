@@ -22,7 +22,8 @@ export function parseWorkflowCommand(line: string): WorkflowCommand | undefined 
   const properties: Record<string, string> = {};
   for (const pair of (match[2] ?? '').split(',')) {
     const equals = pair.indexOf('=');
-    if (equals > 0) properties[pair.slice(0, equals).trim()] = unescapeProperty(pair.slice(equals + 1));
+    if (equals > 0)
+      properties[pair.slice(0, equals).trim()] = unescapeProperty(pair.slice(equals + 1));
   }
   return { name: match[1] ?? '', properties, message: unescapeData(match[3] ?? '') };
 }

@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ArmResource } from '../types.ts';
-import { type DesiredResource, type ProviderContext, type ResourceProvider, clone, tagsOf } from './types.ts';
+import {
+  type DesiredResource,
+  type ProviderContext,
+  type ResourceProvider,
+  clone,
+  tagsOf
+} from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -27,7 +33,8 @@ export function managedClusterProvider(durations: {
       if (!list.some(p => p.mode === 'System')) {
         return {
           code: 'InvalidParameter',
-          message: 'At least one agent pool with mode System is required (properties.agentPoolProfiles).'
+          message:
+            'At least one agent pool with mode System is required (properties.agentPoolProfiles).'
         };
       }
       for (const p of list) {
@@ -39,16 +46,26 @@ export function managedClusterProvider(durations: {
           };
         }
       }
-      if (typeof props.dnsPrefix === 'string' && !/^[a-zA-Z0-9][a-zA-Z0-9-]{0,52}[a-zA-Z0-9]$|^[a-zA-Z0-9]$/.test(props.dnsPrefix)) {
-        return { code: 'InvalidDnsPrefix', message: `The dnsPrefix '${props.dnsPrefix}' is invalid.` };
+      if (
+        typeof props.dnsPrefix === 'string' &&
+        !/^[a-zA-Z0-9][a-zA-Z0-9-]{0,52}[a-zA-Z0-9]$|^[a-zA-Z0-9]$/.test(props.dnsPrefix)
+      ) {
+        return {
+          code: 'InvalidDnsPrefix',
+          message: `The dnsPrefix '${props.dnsPrefix}' is invalid.`
+        };
       }
       return undefined;
     },
     build: (desired: DesiredResource, existing: ArmResource | undefined, ctx: ProviderContext) => {
       const props = clone((desired.body.properties ?? {}) as Json);
       const old = (existing?.properties ?? {}) as Json;
-      const location = String(desired.body.location ?? existing?.location ?? ctx.resourceGroup.location);
-      const version = String(props.kubernetesVersion ?? old.currentKubernetesVersion ?? ctx.defaultKubernetesVersion);
+      const location = String(
+        desired.body.location ?? existing?.location ?? ctx.resourceGroup.location
+      );
+      const version = String(
+        props.kubernetesVersion ?? old.currentKubernetesVersion ?? ctx.defaultKubernetesVersion
+      );
       const dnsPrefix = String(props.dnsPrefix ?? desired.name);
       props.kubernetesVersion = version;
       props.currentKubernetesVersion = version;
@@ -57,13 +74,16 @@ export function managedClusterProvider(durations: {
       props.fqdn = old.fqdn ?? `${host}.hcp.${location}.azmk8s.io`;
       props.azurePortalFQDN = old.azurePortalFQDN ?? `${host}.portal.hcp.${location}.azmk8s.io`;
       props.nodeResourceGroup =
-        props.nodeResourceGroup ?? old.nodeResourceGroup ?? `MC_${ctx.resourceGroup.name}_${desired.name}_${location}`;
+        props.nodeResourceGroup ??
+        old.nodeResourceGroup ??
+        `MC_${ctx.resourceGroup.name}_${desired.name}_${location}`;
       const oidc = (props.oidcIssuerProfile ?? {}) as Json;
       if (oidc.enabled === true) {
         const oldUrl = ((old.oidcIssuerProfile ?? {}) as Json).issuerURL;
         props.oidcIssuerProfile = {
           ...oidc,
-          issuerURL: oldUrl ?? `https://${location}.oic.prod-aks.azure.com/${ctx.tenantId}/${randomUUID()}/`
+          issuerURL:
+            oldUrl ?? `https://${location}.oic.prod-aks.azure.com/${ctx.tenantId}/${randomUUID()}/`
         };
       }
       props.powerState = { code: 'Running' };
@@ -91,7 +111,9 @@ export function managedClusterProvider(durations: {
         type: 'Microsoft.ContainerService/managedClusters',
         location,
         tags: tagsOf(desired.body, existing),
-        sku: clone((desired.body.sku as Json | undefined) ?? existing?.sku ?? { name: 'Base', tier: 'Free' }),
+        sku: clone(
+          (desired.body.sku as Json | undefined) ?? existing?.sku ?? { name: 'Base', tier: 'Free' }
+        ),
         properties: props
       };
       if (identity) resource.identity = identity;
@@ -100,7 +122,12 @@ export function managedClusterProvider(durations: {
     onSucceeded: (resource, ctx) => {
       const nodeGroup = String(resource.properties.nodeResourceGroup);
       if (!ctx.state.getGroup(nodeGroup)) {
-        ctx.state.putGroup(nodeGroup, String(resource.location), { 'aks-managed-cluster-name': resource.name }, resource.id);
+        ctx.state.putGroup(
+          nodeGroup,
+          String(resource.location),
+          { 'aks-managed-cluster-name': resource.name },
+          resource.id
+        );
       }
       if (!ctx.state.clusterTokens.has(resource.id.toLowerCase())) {
         ctx.state.clusterTokens.set(resource.id.toLowerCase(), randomUUID().replace(/-/g, ''));

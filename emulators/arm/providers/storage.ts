@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { ArmResource } from '../types.ts';
-import { type DesiredResource, type ProviderContext, type ResourceProvider, clone, tagsOf } from './types.ts';
+import {
+  type DesiredResource,
+  type ProviderContext,
+  type ResourceProvider,
+  clone,
+  tagsOf
+} from './types.ts';
 
 type Json = Record<string, unknown>;
 
@@ -23,13 +29,21 @@ export function storageAccountProvider(durationMs: number): ResourceProvider {
       }
       const sku = String(((desired.body.sku ?? {}) as Json).name ?? '');
       if (desired.body.kind === 'FileStorage' && !sku.startsWith('Premium')) {
-        return { code: 'InvalidRequestPropertyValue', message: 'FileStorage accounts need a Premium SKU.' };
+        return {
+          code: 'InvalidRequestPropertyValue',
+          message: 'FileStorage accounts need a Premium SKU.'
+        };
       }
       return undefined;
     },
     build: (desired: DesiredResource, existing: ArmResource | undefined, ctx: ProviderContext) => {
-      const props = { ...clone((existing?.properties ?? {}) as Json), ...clone((desired.body.properties ?? {}) as Json) };
-      const location = String(desired.body.location ?? existing?.location ?? ctx.resourceGroup.location);
+      const props = {
+        ...clone((existing?.properties ?? {}) as Json),
+        ...clone((desired.body.properties ?? {}) as Json)
+      };
+      const location = String(
+        desired.body.location ?? existing?.location ?? ctx.resourceGroup.location
+      );
       const n = desired.name;
       props.primaryEndpoints = {
         blob: `https://${n}.blob.core.windows.net/`,
@@ -42,7 +56,9 @@ export function storageAccountProvider(durationMs: number): ResourceProvider {
       props.primaryLocation = location;
       props.statusOfPrimary = 'available';
       props.creationTime = props.creationTime ?? new Date().toISOString();
-      const skuName = String(((desired.body.sku ?? existing?.sku ?? {}) as Json).name ?? 'Standard_LRS');
+      const skuName = String(
+        ((desired.body.sku ?? existing?.sku ?? {}) as Json).name ?? 'Standard_LRS'
+      );
       const keyId = desired.id.toLowerCase();
       if (!ctx.state.storageKeys.has(keyId)) {
         const creationTime = new Date().toISOString();
@@ -90,15 +106,24 @@ export function fileShareProvider(durationMs: number): ResourceProvider {
         return { code: 'InvalidResourceName', message: `The share name '${share}' is invalid.` };
       }
       const quota = ((desired.body.properties ?? {}) as Json).shareQuota;
-      if (quota !== undefined && (!Number.isInteger(quota) || (quota as number) < 1 || (quota as number) > 102400)) {
-        return { code: 'InvalidHeaderValue', message: `The share quota '${String(quota)}' is out of range (1..102400 GiB).` };
+      if (
+        quota !== undefined &&
+        (!Number.isInteger(quota) || (quota as number) < 1 || (quota as number) > 102400)
+      ) {
+        return {
+          code: 'InvalidHeaderValue',
+          message: `The share quota '${String(quota)}' is out of range (1..102400 GiB).`
+        };
       }
       return undefined;
     },
     build: (desired, existing, ctx) => {
       const account = ctx.state.get(accountIdOf(desired.id));
       const premium = account?.kind === 'FileStorage';
-      const props = { ...clone((existing?.properties ?? {}) as Json), ...clone((desired.body.properties ?? {}) as Json) };
+      const props = {
+        ...clone((existing?.properties ?? {}) as Json),
+        ...clone((desired.body.properties ?? {}) as Json)
+      };
       props.shareQuota = props.shareQuota ?? (premium ? 100 : 102400);
       props.enabledProtocols = props.enabledProtocols ?? 'SMB';
       props.accessTier = props.accessTier ?? (premium ? 'Premium' : 'TransactionOptimized');

@@ -29,7 +29,11 @@ export interface ResourceProvider {
   /** Whether properties carry a provisioningState (Creating/Updating → Succeeded). */
   hasProvisioningState: boolean;
   /** The stored resource: the request plus what the service computes. */
-  build(desired: DesiredResource, existing: ArmResource | undefined, ctx: ProviderContext): ArmResource;
+  build(
+    desired: DesiredResource,
+    existing: ArmResource | undefined,
+    ctx: ProviderContext
+  ): ArmResource;
   /** Side effects once provisioning succeeded (e.g. the node resource group). */
   onSucceeded?(resource: ArmResource, ctx: ProviderContext): void;
 }
@@ -38,7 +42,12 @@ export function clone<T>(v: T): T {
   return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
 }
 
-export function tagsOf(body: Record<string, unknown>, existing?: ArmResource): Record<string, string> {
+export function tagsOf(
+  body: Record<string, unknown>,
+  existing?: ArmResource
+): Record<string, string> {
   const tags = body.tags ?? existing?.tags ?? {};
-  return Object.fromEntries(Object.entries(tags as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+  return Object.fromEntries(
+    Object.entries(tags as Record<string, unknown>).map(([k, v]) => [k, String(v)])
+  );
 }

@@ -109,7 +109,8 @@ export function expandTemplate(
   );
   ctx.parameter = name => {
     const key = Object.keys(parameters).find(k => k.toLowerCase() === name.toLowerCase());
-    if (key === undefined) throw new TemplateError(`The template parameter '${name}' is not found.`);
+    if (key === undefined)
+      throw new TemplateError(`The template parameter '${name}' is not found.`);
     return parameters[key];
   };
 
@@ -128,7 +129,9 @@ export function expandTemplate(
     const loopName = copy ? String(copy.name) : undefined;
     const count = copy ? evaluateValue(copy.count, ctx) : 1;
     if (!Number.isInteger(count) || (count as number) < 0) {
-      throw new TemplateError(`The copy count of resource '${String(decl.name)}' must be a non-negative integer.`);
+      throw new TemplateError(
+        `The copy count of resource '${String(decl.name)}' must be a non-negative integer.`
+      );
     }
     for (let i = 0; i < (count as number); i++) {
       const itemCtx: EvalContext = copy
@@ -143,7 +146,10 @@ export function expandTemplate(
           }
         : ctx;
       if ('condition' in decl) {
-        const cond = typeof decl.condition === 'string' ? evaluateString(decl.condition, itemCtx) : decl.condition;
+        const cond =
+          typeof decl.condition === 'string'
+            ? evaluateString(decl.condition, itemCtx)
+            : decl.condition;
         if (cond === false) continue;
       }
       const { copy: _copy, condition: _condition, dependsOn, comments: _comments, ...rest } = decl;
@@ -179,7 +185,9 @@ export function expandTemplate(
       );
       if (hits.length === 0) {
         // declared-but-skipped (condition false) resources are fine to depend on
-        const declaredName = declared.some(x => typeof x.copy === 'object' && String((x.copy as Json).name).toLowerCase() === d);
+        const declaredName = declared.some(
+          x => typeof x.copy === 'object' && String((x.copy as Json).name).toLowerCase() === d
+        );
         if (!declaredName && !d.startsWith('/subscriptions/')) {
           throw new TemplateError(`The resource '${dep}' is not defined in the template.`);
         }
@@ -189,7 +197,9 @@ export function expandTemplate(
     r.dependsOn = [...ids];
   }
 
-  const resources: ExpandedResource[] = expanded.map(({ rawDependsOn: _r, loop: _l, ...rest }) => rest);
+  const resources: ExpandedResource[] = expanded.map(
+    ({ rawDependsOn: _r, loop: _l, ...rest }) => rest
+  );
   return {
     parameters,
     resources,
@@ -197,11 +207,15 @@ export function expandTemplate(
       const out: Record<string, { type: string; value: unknown }> = {};
       for (const [name, def] of Object.entries((template.outputs ?? {}) as Record<string, Json>)) {
         if ('condition' in def) {
-          const cond = typeof def.condition === 'string' ? evaluateString(def.condition, ctx) : def.condition;
+          const cond =
+            typeof def.condition === 'string' ? evaluateString(def.condition, ctx) : def.condition;
           if (cond === false) continue;
         }
         const type = String(def.type ?? 'string').toLowerCase();
-        out[name] = { type: OUTPUT_TYPES[type] ?? String(def.type), value: evaluateValue(def.value, ctx) };
+        out[name] = {
+          type: OUTPUT_TYPES[type] ?? String(def.type),
+          value: evaluateValue(def.value, ctx)
+        };
       }
       return out;
     }

@@ -104,7 +104,8 @@ function format(values: unknown[]): string {
 function resourceId(values: unknown[], ctx: EvalContext): string {
   const strs = values.map(v => requireString('resourceId', v));
   const typeAt = strs.findIndex(s => s.includes('/'));
-  if (typeAt < 0 || typeAt > 2) argError('resourceId', 'a fully qualified resource type is required');
+  if (typeAt < 0 || typeAt > 2)
+    argError('resourceId', 'a fully qualified resource type is required');
   const scope = strs.slice(0, typeAt);
   const sub = scope.length === 2 ? (scope[0] as string) : ctx.subscriptionId;
   const rg = scope.length >= 1 ? (scope[scope.length - 1] as string) : ctx.resourceGroup.name;

@@ -75,7 +75,10 @@ export function resolveParameters(
         `Template parameter '${name}' was provided an invalid value. Expected a value of type '${TYPE_NAMES[type] ?? type}', but received a value of type '${Array.isArray(value) ? 'Array' : typeof value}'.`
       );
     }
-    if (def.allowedValues && !def.allowedValues.some(a => JSON.stringify(a) === JSON.stringify(value))) {
+    if (
+      def.allowedValues &&
+      !def.allowedValues.some(a => JSON.stringify(a) === JSON.stringify(value))
+    ) {
       throw new TemplateError(
         `The provided value '${String(value)}' for the template parameter '${name}' is not valid. The parameter value is not part of the allowed value(s): '${def.allowedValues.join(',')}'.`
       );

@@ -98,11 +98,24 @@ list_peers() {
   done
 }
 
-start=$SECONDS
+# Microseconds since the epoch in variable $1 (bash 5; whole seconds on older shells).
+now_us() {
+  local t=${EPOCHREALTIME:-}
+  if [[ -n $t ]]; then
+    printf -v "$1" '%s' "${t//[!0-9]/}"
+  else
+    printf -v "$1" '%s' "$(($(printf '%(%s)T' -1) * 1000000))"
+  fi
+}
+
+now_us start
 last_summary=''
-last_log=$((SECONDS - log_every - 1))
+last_log=0
 
 while :; do
+  now_us now
+  elapsed=$(((now - start) / 1000000))
+
   # Without any table nothing can be observed: do not hold the pod up for nothing.
   if [[ ! -r $proc_dir/tcp && ! -r $proc_dir/tcp6 ]]; then
     log "cannot read $proc_dir/tcp or $proc_dir/tcp6; not waiting"
@@ -112,17 +125,17 @@ while :; do
 
   count=${#peers[@]}
   if ((count == 0)); then
-    if ((SECONDS - start >= settle)); then
-      log "no connection on port $port; done after $((SECONDS - start))s"
+    if ((now - start >= settle * 1000000)); then
+      log "no connection on port $port; done after ${elapsed}s"
       exit 0
     fi
   else
     summary="waiting for $count connection(s) on port $port from ${peers[*]:0:10}"
     ((count > 10)) && summary+=" and $((count - 10)) more"
-    if [[ $summary != "$last_summary" ]] || ((SECONDS - last_log >= log_every)); then
-      log "$summary ($((SECONDS - start))s so far)"
+    if [[ $summary != "$last_summary" ]] || ((now - last_log >= log_every * 1000000)); then
+      log "$summary (${elapsed}s so far)"
       last_summary=$summary
-      last_log=$SECONDS
+      last_log=$now
     fi
   fi
   sleep "$poll"
