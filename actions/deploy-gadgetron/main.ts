@@ -58,7 +58,7 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
     return;
   }
 
-  const rollout = await core.group('Roll out', () => followRollout(client, spec, inputs.timeout));
+  const rollout = await core.group('Roll out', () => followRollouts(client, spec, inputs.timeout));
   report.rollout = rollout;
   if (rollout.result === 'complete') {
     core.setOutput('revision', revisionOf(rollout.deployment));
@@ -161,12 +161,25 @@ async function apply(client: KubeClient, spec: GadgetronSpec, objects: Kubernete
   return { applied, pruned, previous };
 }
 
-async function followRollout(client: KubeClient, spec: GadgetronSpec, timeoutMs: number): Promise<RolloutOutcome> {
+/**
+ * The storage server first: Gadgetron exits while it does not answer, so its pods only settle
+ * once the storage server is ready. Both share the one timeout.
+ */
+async function followRollouts(client: KubeClient, spec: GadgetronSpec, timeoutMs: number): Promise<RolloutOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  if (spec.storageServer) {
+    const storage = await followRollout(client, spec.namespace, `${spec.name}-storage`, timeoutMs);
+    if (storage.result !== 'complete') return storage;
+  }
+  return followRollout(client, spec.namespace, spec.name, Math.max(1000, deadline - Date.now()));
+}
+
+async function followRollout(client: KubeClient, namespace: string, name: string, timeoutMs: number): Promise<RolloutOutcome> {
   const progress = new ProgressReporter(10_000, line => core.info(line));
   let toldAboutNodes = false;
   return waitForRollout(client, {
-    namespace: spec.namespace,
-    name: spec.name,
+    namespace,
+    name,
     timeoutMs,
     onProgress: state => {
       if (state.state === 'progressing' && state.pendingForNodes > 0 && !toldAboutNodes) {
@@ -175,7 +188,7 @@ async function followRollout(client: KubeClient, spec: GadgetronSpec, timeoutMs:
           `${state.pendingForNodes} pod(s) wait for a node: the cluster autoscaler is adding capacity, which takes a few minutes.`
         );
       }
-      progress.report(`Rollout of ${spec.name}: ${state.summary}`, state.state !== 'progressing');
+      progress.report(`Rollout of ${name}: ${state.summary}`, state.state !== 'progressing');
     },
     onTrouble: message => core.info(`(${message})`)
   });
@@ -199,7 +212,7 @@ async function rollBack(client: KubeClient, spec: GadgetronSpec, previous: V1Dep
   } as KubernetesObject;
   core.info(`Restoring ${previousImage(previous) ?? 'the previous version'}.`);
   await applyObjects(client, [restored], objectKey, { retry: retryPolicy() });
-  const outcome = await followRollout(client, spec, timeoutMs);
+  const outcome = await followRollout(client, spec.namespace, spec.name, timeoutMs);
   if (outcome.result !== 'complete') {
     reportFailure(outcome);
     throw new ActionFailure(`Rollback of ${spec.namespace}/${spec.name} did not complete either: ${outcome.summary}`);

@@ -137,6 +137,7 @@ export function applyDefaults(
       obj.spec ??= {};
       obj.spec.finalizers ??= ['kubernetes'];
       obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.status ??= { phase: 'Active' };
       break;
     case 'HorizontalPodAutoscaler':
       obj.spec ??= {};

@@ -148,15 +148,3 @@ export function decodePublicKeyBlob(declaredType: AcceptedKeyType, blob: Buffer)
   }
   return { type: declaredType, bits };
 }
-
-/** Reads the key type a blob declares about itself, without checking the rest. */
-export function blobKeyType(blob: Buffer): string {
-  try {
-    return new WireReader(blob).text();
-  } catch (error) {
-    if (error instanceof WireFormatError) {
-      throw new PublicKeyBlobError('the key data is malformed');
-    }
-    throw error;
-  }
-}

@@ -14,6 +14,7 @@ import { defaultStepName } from './labels.ts';
 import { formatDuration, minutesToMs } from './duration.ts';
 import { messageOf } from './errors.ts';
 import { find } from './raw.ts';
+import { analyzeExpression } from './references.ts';
 
 const DEFAULT_JOB_TIMEOUT_MS = 360 * 60_000;
 /** Time still given to `if: always()` steps once the job has timed out. */
@@ -119,7 +120,7 @@ async function runPosts(run: RunContext, state: JobState): Promise<void> {
     let execution: StepExecution | undefined;
     let outcome: StepOutcome = 'failure';
     try {
-      const condition = post.action.postIf ?? 'always()';
+      const condition = withStatusFunction(post.action.postIf ?? 'always()');
       if (!evaluateCondition(condition, stepScope(run, state, post.stepEnv))) {
         record(run, state, name, undefined, 'skipped', started, undefined, log);
         continue;
@@ -136,6 +137,15 @@ async function runPosts(run: RunContext, state: JobState): Promise<void> {
     );
     record(run, state, name, undefined, outcome, started, execution, log);
   }
+}
+
+/** Like the runner, a condition without a status function means `success() && (...)`. */
+function withStatusFunction(condition: string): string {
+  const { functions } = analyzeExpression(condition);
+  const statusFunctions = ['success', 'failure', 'cancelled', 'always'];
+  return functions.some(f => statusFunctions.includes(f))
+    ? condition
+    : `success() && (${condition})`;
 }
 
 function noteRecordedSettings(run: RunContext, state: JobState): void {

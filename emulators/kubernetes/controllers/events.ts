@@ -26,7 +26,8 @@ export class EventRecorder {
     fieldPath?: string
   ): void {
     const namespace = String(involved.metadata?.namespace ?? 'default');
-    if (!this.#store.get(this.#namespaces, undefined, namespace)) return;
+    const ns = this.#store.get(this.#namespaces, undefined, namespace);
+    if (!ns || ns.metadata.deletionTimestamp) return;
     const uid = String(involved.metadata?.uid ?? '');
     const existing = this.#store
       .list(this.#events, namespace)

@@ -167,7 +167,7 @@ export class Kubelet {
     const now = nowIso();
     let waitingForPull = false;
     let crashing = false;
-    const statuses = (pod.spec.containers as KubeObject[]).map(c => {
+    const statuses = (pod.spec.containers as KubeObject[]).map((c): KubeObject => {
       const image = String(c.image);
       const previous = ((pod.status.containerStatuses ?? []) as KubeObject[]).find(s => s.name === c.name) ?? {};
       const base: KubeObject = { name: c.name, image, imageID: '', ready: false, started: false, restartCount: previous.restartCount ?? 0, lastState: previous.lastState ?? {} };

@@ -1,0 +1,9 @@
+import * as core from '@actions/core';
+import { removeKubeconfig } from '../../src/azure/kubeconfig.ts';
+
+/** The post step: the kubeconfig holds credentials, so it does not outlive the job. */
+export function removeCredentials(): void {
+  const path = core.getState('kubeconfig');
+  if (!path) return;
+  core.info(removeKubeconfig(path) ? `Deleted ${path}.` : `${path} was already gone.`);
+}
