@@ -88,7 +88,7 @@ export class Operations {
     return this.#store.list(resource, namespace).filter(match);
   }
 
-  #checkNamespace(resource: ResourceType, namespace: string | undefined, creating: boolean): void {
+  #checkNamespace(resource: ResourceType, namespace: string | undefined, creating: boolean, name = ''): void {
     if (!resource.namespaced) return;
     if (!namespace) throw badRequest('the server could not find the requested resource: namespace is required');
     const ns = this.#store.get(this.#namespaces, undefined, namespace);
@@ -97,8 +97,8 @@ export class Operations {
       throw new ApiError(
         403,
         'Forbidden',
-        `${resource.kind.toLowerCase()}s "${namespace}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
-        { name: namespace, kind: 'namespaces' }
+        `${resource.plural} "${name}" is forbidden: unable to create new content in namespace ${namespace} because it is being terminated`,
+        { name, kind: resource.plural }
       );
     }
   }
@@ -183,7 +183,7 @@ export class Operations {
     this.#checkIdentity(resource, namespace, body);
     const md = body.metadata;
     if (!md.name && md.generateName) md.name = `${String(md.generateName)}${randomSuffix(5)}`;
-    this.#checkNamespace(resource, namespace, true);
+    this.#checkNamespace(resource, namespace, true, String(md.name ?? ''));
     if (md.name && this.#store.get(resource, namespace, md.name)) {
       throw alreadyExists(resource.plural, resource.group, md.name);
     }
@@ -220,7 +220,7 @@ export class Operations {
     if (!PATCH_TYPES.includes(contentType)) {
       throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
     }
-    this.#checkNamespace(resource, namespace, contentType === APPLY_PATCH);
+    this.#checkNamespace(resource, namespace, contentType === APPLY_PATCH, name);
     if (contentType === APPLY_PATCH || contentType === 'application/apply-patch+cbor') {
       return this.#apply(resource, namespace, name, rawBody, opts);
     }

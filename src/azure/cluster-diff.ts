@@ -2,6 +2,7 @@ import type { GenericResource } from '@azure/arm-resources';
 import { desiredPools, type ClusterSpec } from './cluster-spec.ts';
 import { CLUSTER_TAG, hasTags, withOwnerTags } from './tags.ts';
 import type { TemplateResource } from './templates.ts';
+import { literalDifferences, sameValue, show } from './literal-diff.ts';
 
 type Json = Record<string, unknown>;
 
@@ -77,46 +78,6 @@ function livePools(props: Json): Json[] {
   return Array.isArray(props.agentPoolProfiles) ? (props.agentPoolProfiles as Json[]) : [];
 }
 
-/**
- * Differences at the template's fixed values. Expressions (`"[...]"`) depend on parameters and
- * are compared by the specific checks instead.
- */
-export function literalDifferences(wanted: unknown, actual: unknown, path: string): string[] {
-  if (isExpression(wanted)) return [];
-  if (isObject(wanted)) {
-    const live = isObject(actual) ? actual : {};
-    return Object.entries(wanted).flatMap(([key, value]) => literalDifferences(value, findKey(live, key), `${path}.${key}`));
-  }
-  if (Array.isArray(wanted) && wanted.some(isExpression)) return [];
-  return sameValue(wanted, actual) ? [] : [`${path}: ${show(actual)} → ${show(wanted)}`];
-}
-
-function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith('[') && !value.startsWith('[[') && value.endsWith(']');
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** ARM property names are case-insensitive. */
-function findKey(object: Json, key: string): unknown {
-  if (key in object) return object[key];
-  const found = Object.keys(object).find(k => k.toLowerCase() === key.toLowerCase());
-  return found === undefined ? undefined : object[found];
-}
-
-/** Equal up to the case of strings (ARM echoes `Standard` for `standard`) and the order of keys. */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every(k => sameValue(findKey(a, k), findKey(b, k)));
-  }
-  return a === b;
-}
-
 function sameVersion(wanted: string, props: Json): boolean {
   const current = String(props.currentKubernetesVersion ?? '');
   const requested = String(props.kubernetesVersion ?? '');
@@ -125,8 +86,4 @@ function sameVersion(wanted: string, props: Json): boolean {
 
 function normaliseLocation(location: string | undefined): string {
   return (location ?? '').replace(/\s+/g, '').toLowerCase();
-}
-
-function show(value: unknown): string {
-  return value === undefined ? '(unset)' : JSON.stringify(value);
 }

@@ -76,6 +76,8 @@ export class WorkQueue {
       } catch (e) {
         if (e instanceof ApiError && (e.code === 409 || e.code === 404)) {
           this.addAfter(5, key);
+        } else if (e instanceof ApiError && e.code === 403) {
+          // The namespace is terminating; its contents are being removed anyway.
         } else {
           console.error(`kubernetes emulator: controller failed for ${key}`, e);
         }

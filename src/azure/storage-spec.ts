@@ -1,0 +1,45 @@
+import { createHash } from 'node:crypto';
+import type { ShareRequest } from './parsers.ts';
+
+export type StorageSku = 'Standard_LRS' | 'Standard_ZRS' | 'Premium_LRS' | 'Premium_ZRS';
+
+export interface StorageSpec {
+  readonly resourceGroup: string;
+  readonly location: string | undefined;
+  readonly account: string;
+  readonly shares: readonly ShareRequest[];
+  readonly sku: StorageSku;
+  readonly tags: Record<string, string>;
+}
+
+export const STORAGE_TEMPLATE = 'storage';
+export const ACCOUNT_TYPE = 'Microsoft.Storage/storageAccounts';
+export const SHARE_TYPE = 'Microsoft.Storage/storageAccounts/fileServices/shares';
+
+/**
+ * A storage account name that is the same on every run for one subscription and group, and
+ * unlikely to be taken elsewhere: `gt` and 22 hex digits of a hash (24 characters).
+ */
+export function defaultAccountName(subscriptionId: string, resourceGroup: string): string {
+  const digest = createHash('sha256').update(`${subscriptionId.toLowerCase()}/${resourceGroup.toLowerCase()}`).digest('hex');
+  return `gt${digest.slice(0, 22)}`;
+}
+
+/** Premium file shares live in FileStorage accounts; the others in general-purpose v2. */
+export function accountKind(sku: StorageSku): 'FileStorage' | 'StorageV2' {
+  return sku.startsWith('Premium') ? 'FileStorage' : 'StorageV2';
+}
+
+export function storageDeploymentName(account: string): string {
+  return `gadgetron-storage-${account}`;
+}
+
+export function storageParameters(spec: StorageSpec, location: string): Record<string, unknown> {
+  return {
+    accountName: spec.account,
+    location,
+    skuName: spec.sku,
+    shares: spec.shares.map(s => ({ name: s.name, quotaGiB: s.quotaGiB })),
+    tags: spec.tags
+  };
+}
