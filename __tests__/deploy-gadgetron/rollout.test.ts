@@ -68,7 +68,8 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(run.summary).toContain('Gadgetron deployed');
     expect(run.summary).toContain(V1);
     const manifests = parseAllDocuments(readFileSync(run.outputs.manifests as string, 'utf8')).map(d => d.toJS());
-    expect(manifests.find(m => m.kind === 'Deployment').spec.template.spec.containers[0].image).toBe(V1);
+    const server = manifests.find(m => m.kind === 'Deployment' && m.metadata.name === 'gadgetron');
+    expect(server.spec.template.spec.containers[0].image).toBe(V1);
   });
 
   test('a second run with the same inputs changes nothing', async () => {

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import type { DeployInputs } from './inputs.ts';
 import { renderGadgetron, toYaml, type GadgetronSpec } from '../../src/render/gadgetron.ts';
-import { validateObjects } from '../../src/render/validate.ts';
 import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
 import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
@@ -112,6 +111,8 @@ function writeManifests(spec: GadgetronSpec, objects: KubernetesObject[]): strin
 }
 
 async function validateOffline(objects: KubernetesObject[], manifests: string, spec: GadgetronSpec): Promise<void> {
+  // Loaded only here: the schema validator is large and only the offline dry run needs it.
+  const { validateObjects } = await import('../../src/render/validate.ts');
   const problems = validateObjects(objects);
   if (problems.length > 0) {
     throw new ActionFailure(`The rendered objects are invalid:\n${problems.join('\n')}`);

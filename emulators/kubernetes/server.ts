@@ -157,7 +157,9 @@ export function createHandler(ctx: ServerContext) {
     const contentType = req.headers['content-type']?.split(';')[0]?.trim();
     const method = req.method ?? 'GET';
     const write = (): WriteOptions => {
-      const opts: WriteOptions = { manager: managerOf(req, query), dryRun: dryRunOf(query) };
+      // Apply has no fallback manager: fieldManager is required there.
+      const manager = contentType === APPLY_PATCH ? (query.fieldManager ?? '') : managerOf(req, query);
+      const opts: WriteOptions = { manager, dryRun: dryRunOf(query) };
       if (subresource) opts.subresource = subresource;
       if (query.force === 'true') opts.force = true;
       return opts;

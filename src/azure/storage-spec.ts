@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ShareRequest } from './parsers.ts';
+import { STORAGE_TAG } from './tags.ts';
 
 export type StorageSku = 'Standard_LRS' | 'Standard_ZRS' | 'Premium_LRS' | 'Premium_ZRS';
 
@@ -40,6 +41,7 @@ export function storageParameters(spec: StorageSpec, location: string): Record<s
     location,
     skuName: spec.sku,
     shares: spec.shares.map(s => ({ name: s.name, quotaGiB: s.quotaGiB })),
-    tags: spec.tags
+    // The template adds managed-by; the account's own tag marks it for tear-down checks.
+    tags: { ...spec.tags, [STORAGE_TAG]: spec.account }
   };
 }

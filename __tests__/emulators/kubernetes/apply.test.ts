@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
 import type { Clients } from './helpers.ts';
-import { deployment, failure, raw, startWithClients } from './helpers.ts';
+import { deployment, failure, raw, startWithClients, waitFor } from './helpers.ts';
 
 let c: Clients;
 beforeAll(async () => {
@@ -34,9 +34,19 @@ describe('server-side apply', () => {
   });
 
   test('an unchanged apply keeps resourceVersion and generation', async () => {
-    const first = await apply(deployment('noop', { namespace: 'ssa', replicas: 2 }));
+    await apply(deployment('noop', { namespace: 'ssa', replicas: 2 }));
+    // Let the controllers finish writing status so that only the apply could change it.
+    await waitFor(async () => {
+      const d = await c.apps.readNamespacedDeployment({ name: 'noop', namespace: 'ssa' });
+      return d.status?.conditions?.some(x => x.reason === 'NewReplicaSetAvailable');
+    });
+    await new Promise(r => setTimeout(r, 50));
+    const first = await c.apps.readNamespacedDeployment({ name: 'noop', namespace: 'ssa' });
     const again = await apply(deployment('noop', { namespace: 'ssa', replicas: 2 }));
     expect(again.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect(c.emulator.getObject('apps/v1', 'Deployment', 'ssa', 'noop').metadata.resourceVersion).toBe(
+      first.metadata?.resourceVersion
+    );
     expect(again.metadata?.generation).toBe(1);
     const changed = await apply(deployment('noop', { namespace: 'ssa', replicas: 3 }));
     expect(Number(changed.metadata?.resourceVersion)).toBeGreaterThan(Number(first.metadata?.resourceVersion));
