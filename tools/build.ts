@@ -3,7 +3,15 @@
 // byte what the sources produce.
 import ncc from '@vercel/ncc';
 import { minify } from 'terser';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync
+} from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
@@ -39,7 +47,12 @@ async function bundle(action: string): Promise<Map<string, Buffer>> {
 }
 
 async function minifyChunk(source: string): Promise<string> {
-  const result = await minify(source, { module: true, compress: true, mangle: true, format: { comments: false } });
+  const result = await minify(source, {
+    module: true,
+    compress: true,
+    mangle: true,
+    format: { comments: false }
+  });
   if (result.code === undefined) throw new Error('terser produced no code');
   return result.code;
 }
@@ -85,7 +98,9 @@ for (const action of actions) {
     const problems = differences(files, readTree(dist));
     if (problems.length > 0) {
       failed = true;
-      console.error(`actions/${action}/dist is stale (run npm run build):\n  ${problems.join('\n  ')}`);
+      console.error(
+        `actions/${action}/dist is stale (run npm run build):\n  ${problems.join('\n  ')}`
+      );
     } else {
       console.log(`actions/${action}/dist matches its sources (${files.size} files)`);
     }
@@ -98,6 +113,8 @@ for (const action of actions) {
     writeFileSync(path, content);
     chmodSync(path, 0o644);
   }
-  console.log(`actions/${action}/dist: ${files.size} files, index.js ${files.get('index.js')?.length ?? 0} bytes`);
+  console.log(
+    `actions/${action}/dist: ${files.size} files, index.js ${files.get('index.js')?.length ?? 0} bytes`
+  );
 }
 process.exit(failed ? 1 : 0);

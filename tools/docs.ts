@@ -7,7 +7,8 @@ import { table } from '../src/summary/markdown.ts';
 
 const root = join(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
-const BEGIN = '<!-- action-docs: generated from action.yml by `npm run docs`; do not edit below -->';
+const BEGIN =
+  '<!-- action-docs: generated from action.yml by `npm run docs`; do not edit below -->';
 const END = '<!-- action-docs: end -->';
 
 export function referenceSection(action: string, metadata: ActionMetadata): string {
@@ -17,7 +18,10 @@ export function referenceSection(action: string, metadata: ActionMetadata): stri
     input.default === undefined || input.default === '' ? '' : `\`${input.default}\``,
     (input.description ?? '').trim()
   ]);
-  const outputs = Object.entries(metadata.outputs).map(([name, output]) => [`\`${name}\``, (output.description ?? '').trim()]);
+  const outputs = Object.entries(metadata.outputs).map(([name, output]) => [
+    `\`${name}\``,
+    (output.description ?? '').trim()
+  ]);
   return [
     BEGIN,
     '',
@@ -39,7 +43,8 @@ function updatedReadme(current: string, action: string, metadata: ActionMetadata
   const section = referenceSection(action, metadata);
   const start = current.indexOf(BEGIN);
   const end = current.indexOf(END);
-  if (start >= 0 && end > start) return `${current.slice(0, start)}${section}${current.slice(end + END.length)}`;
+  if (start >= 0 && end > start)
+    return `${current.slice(0, start)}${section}${current.slice(end + END.length)}`;
   const intro = current.trim() || `# ${metadata.name}\n\n${metadata.description.trim()}`;
   return `${intro}\n\n${section}\n`;
 }

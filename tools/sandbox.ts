@@ -29,7 +29,11 @@ try {
       onLine: line => console.log(`  ${line}`)
     });
     if (run.stderr) console.log(run.stderr);
-    console.log(`\n--- outputs ---\n${Object.entries(run.outputs).map(([k, v]) => `  ${k}=${v}`).join('\n')}`);
+    console.log(
+      `\n--- outputs ---\n${Object.entries(run.outputs)
+        .map(([k, v]) => `  ${k}=${v}`)
+        .join('\n')}`
+    );
     console.log(`\n--- job summary ---\n${run.summary}`);
     console.log(`exit code ${run.exitCode}, ${(run.durationMs / 1000).toFixed(1)}s`);
     if (run.exitCode !== 0) failed = true;

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import {
+  startKubernetesEmulator,
+  type KubernetesEmulator
+} from '../../emulators/kubernetes/index.ts';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 
 const IMAGE = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2';
@@ -14,13 +17,28 @@ afterAll(() => cluster.close());
 // phrase the message must contain.
 const CASES: [string, Record<string, string>, string, string][] = [
   ['missing image', { image: '' }, 'image', 'required'],
-  ['image without tag or digest', { image: 'ghcr.io/gadgetron/gadgetron' }, 'image', 'neither a tag nor a digest'],
+  [
+    'image without tag or digest',
+    { image: 'ghcr.io/gadgetron/gadgetron' },
+    'image',
+    'neither a tag nor a digest'
+  ],
   ['image with upper case', { image: 'GHCR.io/Gadgetron:1' }, 'image', 'not a valid image name'],
-  ['namespace with upper case', { namespace: 'Gadgetron' }, 'namespace', 'not a valid namespace name'],
+  [
+    'namespace with upper case',
+    { namespace: 'Gadgetron' },
+    'namespace',
+    'not a valid namespace name'
+  ],
   ['name too long', { name: 'g'.repeat(41) }, 'name', '41 characters long'],
   ['min-replicas zero', { 'min-replicas': '0' }, 'min-replicas', 'out of range'],
   ['max-replicas not a number', { 'max-replicas': 'lots' }, 'max-replicas', 'not a whole number'],
-  ['max below min', { 'min-replicas': '5', 'max-replicas': '2' }, 'max-replicas', 'below min-replicas'],
+  [
+    'max below min',
+    { 'min-replicas': '5', 'max-replicas': '2' },
+    'max-replicas',
+    'below min-replicas'
+  ],
   ['cpu-utilization over 100', { 'cpu-utilization': '150' }, 'cpu-utilization', 'out of range'],
   ['cpu-request with units', { 'cpu-request': '2 cores' }, 'cpu-request', 'not a CPU quantity'],
   ['memory-request in gb', { 'memory-request': '4gb' }, 'memory-request', 'not a memory quantity'],
@@ -28,18 +46,42 @@ const CASES: [string, Record<string, string>, string, string][] = [
   ['memory-limit below request', { 'memory-limit': '1Gi' }, 'memory-limit', 'below memory-request'],
   ['gpus negative', { gpus: '-1' }, 'gpus', 'out of range'],
   ['node-selector not key=value', { 'node-selector': 'agentpool' }, 'node-selector', 'line 1'],
-  ['toleration with unknown effect', { tolerations: 'sku=gpu:Sometimes' }, 'tolerations', 'unknown effect'],
-  ['data-claim with underscore', { 'data-claim': 'gt_data' }, 'data-claim', 'not a valid PersistentVolumeClaim name'],
+  [
+    'toleration with unknown effect',
+    { tolerations: 'sku=gpu:Sometimes' },
+    'tolerations',
+    'unknown effect'
+  ],
+  [
+    'data-claim with underscore',
+    { 'data-claim': 'gt_data' },
+    'data-claim',
+    'not a valid PersistentVolumeClaim name'
+  ],
   ['storage-server not boolean', { 'storage-server': 'yes' }, 'storage-server', 'not a boolean'],
-  ['grace period too short', { 'termination-grace-period': '5' }, 'termination-grace-period', 'out of range'],
+  [
+    'grace period too short',
+    { 'termination-grace-period': '5' },
+    'termination-grace-period',
+    'out of range'
+  ],
   ['timeout without unit', { timeout: '15' }, 'timeout', 'not a duration'],
   ['unknown dry-run mode', { 'dry-run': 'all' }, 'dry-run', 'not a known value'],
-  ['kubeconfig that does not exist', { kubeconfig: '/nonexistent/kubeconfig' }, 'kubeconfig', 'cannot be read']
+  [
+    'kubeconfig that does not exist',
+    { kubeconfig: '/nonexistent/kubeconfig' },
+    'kubeconfig',
+    'cannot be read'
+  ]
 ];
 
 describe('deploy-gadgetron refuses bad inputs before any request', () => {
   test.each(CASES)('%s', async (_title, inputs, input, phrase) => {
-    const run = await runBundledAction('deploy-gadgetron', { image: IMAGE, kubeconfig: cluster.kubeconfigPath, ...inputs });
+    const run = await runBundledAction('deploy-gadgetron', {
+      image: IMAGE,
+      kubeconfig: cluster.kubeconfigPath,
+      ...inputs
+    });
     expect(run.exitCode).toBe(1);
     const errors = errorAnnotations(run);
     const named = errors.find(e => e.startsWith(`Input '${input}'`));

@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import {
+  startKubernetesEmulator,
+  type KubernetesEmulator
+} from '../../emulators/kubernetes/index.ts';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
 
@@ -18,9 +21,16 @@ beforeEach(async () => {
 afterEach(() => cluster.close());
 
 const deploy = (inputs: Record<string, string>) =>
-  runBundledAction('deploy-gadgetron', { kubeconfig: cluster.kubeconfigPath, timeout: '60s', ...inputs });
+  runBundledAction('deploy-gadgetron', {
+    kubeconfig: cluster.kubeconfigPath,
+    timeout: '60s',
+    ...inputs
+  });
 
-function deployment(): { spec: { template: { spec: { containers: { image: string }[] } } }; metadata: { resourceVersion: string } } {
+function deployment(): {
+  spec: { template: { spec: { containers: { image: string }[] } } };
+  metadata: { resourceVersion: string };
+} {
   return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron');
 }
 
@@ -58,16 +68,32 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(deployment().spec.template.spec.containers[0]?.image).toBe(V1);
     const kinds = Object.keys(resourceVersions()).map(key => key.split('/')[0]);
     expect(new Set(kinds)).toEqual(
-      new Set(['ConfigMap', 'Service', 'PersistentVolumeClaim', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy'])
+      new Set([
+        'ConfigMap',
+        'Service',
+        'PersistentVolumeClaim',
+        'Deployment',
+        'HorizontalPodAutoscaler',
+        'PodDisruptionBudget',
+        'NetworkPolicy'
+      ])
     );
     // Every write was a server-side apply by one field manager.
-    const writes = cluster.requests.filter(r => !['get', 'list', 'watch', 'discovery'].includes(r.verb));
-    expect(writes.every(r => r.verb === 'apply' && r.query.fieldManager === 'gadgetron-actions')).toBe(true);
+    const writes = cluster.requests.filter(
+      r => !['get', 'list', 'watch', 'discovery'].includes(r.verb)
+    );
+    expect(
+      writes.every(r => r.verb === 'apply' && r.query.fieldManager === 'gadgetron-actions')
+    ).toBe(true);
     // The watch, not polling, followed the rollout.
-    expect(cluster.requests.some(r => r.verb === 'watch' && r.resource === 'deployments')).toBe(true);
+    expect(cluster.requests.some(r => r.verb === 'watch' && r.resource === 'deployments')).toBe(
+      true
+    );
     expect(run.summary).toContain('Gadgetron deployed');
     expect(run.summary).toContain(V1);
-    const manifests = parseAllDocuments(readFileSync(run.outputs.manifests as string, 'utf8')).map(d => d.toJS());
+    const manifests = parseAllDocuments(readFileSync(run.outputs.manifests as string, 'utf8')).map(
+      d => d.toJS()
+    );
     const server = manifests.find(m => m.kind === 'Deployment' && m.metadata.name === 'gadgetron');
     expect(server.spec.template.spec.containers[0].image).toBe(V1);
   });
@@ -82,7 +108,9 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(run.outputs.revision).toBe('1');
     expect(resourceVersions()).toEqual(before);
     expect(run.summary).toContain('Nothing changed');
-    const writes = cluster.requests.slice(requestsBefore).filter(r => r.verb === 'delete' || r.verb === 'create');
+    const writes = cluster.requests
+      .slice(requestsBefore)
+      .filter(r => r.verb === 'delete' || r.verb === 'create');
     expect(writes).toEqual([]);
   });
 
@@ -90,7 +118,9 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect((await deploy({ image: V1, 'min-replicas': '2' })).exitCode).toBe(0);
     // The HPA does not scale in the emulator; two replicas come from scaling the Deployment.
     await scaleTo(2);
-    const oldPods = cluster.listObjects('v1', 'Pod', 'gadgetron').filter(p => p.metadata.labels['app.kubernetes.io/component'] === 'server');
+    const oldPods = cluster
+      .listObjects('v1', 'Pod', 'gadgetron')
+      .filter(p => p.metadata.labels['app.kubernetes.io/component'] === 'server');
     expect(oldPods).toHaveLength(2);
     const busy = oldPods[0].metadata.name as string;
     const reconstruction = cluster.connections.open('gadgetron', busy);
@@ -114,10 +144,20 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     // Ready server pods never fell below two during the rollout.
     const ready = new Set(oldPods.map(p => p.metadata.name as string));
     for (const event of events) {
-      if (event.type === 'pod-ready' && event.name.startsWith('gadgetron-') && !event.name.startsWith('gadgetron-storage')) ready.add(event.name);
-      if (event.type === 'pod-not-ready' || event.type === 'pod-terminating' || event.type === 'pod-deleted') {
+      if (
+        event.type === 'pod-ready' &&
+        event.name.startsWith('gadgetron-') &&
+        !event.name.startsWith('gadgetron-storage')
+      )
+        ready.add(event.name);
+      if (
+        event.type === 'pod-not-ready' ||
+        event.type === 'pod-terminating' ||
+        event.type === 'pod-deleted'
+      ) {
         ready.delete(event.name);
-        if (!event.name.startsWith('gadgetron-storage')) expect(ready.size).toBeGreaterThanOrEqual(2);
+        if (!event.name.startsWith('gadgetron-storage'))
+          expect(ready.size).toBeGreaterThanOrEqual(2);
       }
     }
   });
@@ -139,7 +179,9 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
   test('a missing claim fails before anything is applied, naming the input', async () => {
     const run = await deploy({ image: V1, 'data-claim': 'results' });
     expect(run.exitCode).toBe(1);
-    expect(errorAnnotations(run).join('\n')).toContain("'results' (input 'data-claim') does not exist");
+    expect(errorAnnotations(run).join('\n')).toContain(
+      "'results' (input 'data-claim') does not exist"
+    );
     expect(cluster.requests.filter(r => r.verb === 'apply')).toEqual([]);
   });
 
@@ -148,18 +190,28 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(run.exitCode).toBe(0);
     expect(cluster.requests).toHaveLength(0);
     expect(run.stdout).toContain('all valid');
-    expect(readFileSync(run.outputs.manifests as string, 'utf8')).toContain('kind: HorizontalPodAutoscaler');
+    expect(readFileSync(run.outputs.manifests as string, 'utf8')).toContain(
+      'kind: HorizontalPodAutoscaler'
+    );
   });
 
   test('server dry run stores nothing', async () => {
     const run = await deploy({ image: V1, 'dry-run': 'server' });
     expect(run.exitCode).toBe(0);
     expect(deployment()).toBeUndefined();
-    expect(cluster.requests.filter(r => r.verb === 'apply').every(r => r.query.dryRun === 'All')).toBe(true);
+    expect(
+      cluster.requests.filter(r => r.verb === 'apply').every(r => r.query.dryRun === 'All')
+    ).toBe(true);
   });
 
   test('transient API failures are retried and the deploy still succeeds', async () => {
-    cluster.faults.inject({ type: 'status', status: 429, retryAfterSeconds: 1, times: 2, match: { verb: 'apply' } });
+    cluster.faults.inject({
+      type: 'status',
+      status: 429,
+      retryAfterSeconds: 1,
+      times: 2,
+      match: { verb: 'apply' }
+    });
     cluster.faults.inject({ type: 'status', status: 503, times: 2, match: { verb: 'list' } });
     cluster.faults.inject({ type: 'reset', times: 1, match: { verb: 'apply' } });
     cluster.faults.inject({ type: 'watch-close', afterEvents: 1, times: 2 });
@@ -173,11 +225,17 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
 
 async function scaleTo(replicas: number): Promise<void> {
   // As the HorizontalPodAutoscaler would: another field manager owns spec.replicas.
-  const { KubeConfig, KubernetesObjectApi, PatchStrategy } = await import('@kubernetes/client-node');
+  const { KubeConfig, KubernetesObjectApi, PatchStrategy } =
+    await import('@kubernetes/client-node');
   const config = new KubeConfig();
   config.loadFromFile(cluster.kubeconfigPath);
   await KubernetesObjectApi.makeApiClient(config).patch(
-    { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gadgetron', namespace: 'gadgetron' }, spec: { replicas } },
+    {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'gadgetron', namespace: 'gadgetron' },
+      spec: { replicas }
+    },
     undefined,
     undefined,
     'horizontal-pod-autoscaler',

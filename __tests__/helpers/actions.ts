@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { runActionProcess, type ActionProcessOptions, type ActionProcessResult } from '../../tools/runner/action-process.ts';
+import {
+  runActionProcess,
+  type ActionProcessOptions,
+  type ActionProcessResult
+} from '../../tools/runner/action-process.ts';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 

@@ -49,15 +49,22 @@ describe('image references', () => {
   });
 
   test('a reference without tag or digest is refused, naming the problem', () => {
-    expect(problemOf(() => imageReference('ghcr.io/gadgetron/gadgetron')).message).toContain('neither a tag nor a digest');
+    expect(problemOf(() => imageReference('ghcr.io/gadgetron/gadgetron')).message).toContain(
+      'neither a tag nor a digest'
+    );
   });
 
-  test.each(['Gadgetron:1', 'ghcr.io/g/g:', 'g:bad tag', 'g@sha256:abc', 'ghcr.io//g:1', 'g:-x'])('%s is refused', raw => {
-    expect(() => imageReference(raw)).toThrow(ValueProblem);
-  });
+  test.each(['Gadgetron:1', 'ghcr.io/g/g:', 'g:bad tag', 'g@sha256:abc', 'ghcr.io//g:1', 'g:-x'])(
+    '%s is refused',
+    raw => {
+      expect(() => imageReference(raw)).toThrow(ValueProblem);
+    }
+  );
 
   test('a port in the registry is not mistaken for a tag', () => {
-    expect(() => imageReference('registry.local:5000/gadgetron')).toThrow('neither a tag nor a digest');
+    expect(() => imageReference('registry.local:5000/gadgetron')).toThrow(
+      'neither a tag nor a digest'
+    );
   });
 });
 
@@ -97,11 +104,15 @@ describe('lines', () => {
       agentpool: 'gadgetron',
       'kubernetes.io/os': 'linux'
     });
-    expect(problemOf(() => labelMap('agentpool=gadgetron\nnot a pair')).message).toContain('line 2');
+    expect(problemOf(() => labelMap('agentpool=gadgetron\nnot a pair')).message).toContain(
+      'line 2'
+    );
   });
 
   test('tolerations follow kubectl taint syntax', () => {
-    expect(tolerations('sku=gpu:NoSchedule\nnvidia.com/gpu:NoExecute\ndedicated=mri\nspot')).toEqual([
+    expect(
+      tolerations('sku=gpu:NoSchedule\nnvidia.com/gpu:NoExecute\ndedicated=mri\nspot')
+    ).toEqual([
       { key: 'sku', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' },
       { key: 'nvidia.com/gpu', operator: 'Exists', effect: 'NoExecute' },
       { key: 'dedicated', operator: 'Equal', value: 'mri' },

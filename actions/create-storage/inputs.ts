@@ -2,8 +2,18 @@ import { field, readInputs, type InputSource, type InputValues } from '../../src
 import { boolean, kubernetesName, oneOf, text } from '../../src/inputs/parsers.ts';
 import { existingFile } from '../../src/inputs/files.ts';
 import { InputProblem, InvalidInputs } from '../../src/inputs/problem.ts';
-import { azureLocation, resourceGroupName, shareList, storageAccountName } from '../../src/azure/parsers.ts';
-import { IDENTITY_FIELDS, identityOf, identityProblems, withIdentityDefaults } from '../../src/azure/identity-inputs.ts';
+import {
+  azureLocation,
+  resourceGroupName,
+  shareList,
+  storageAccountName
+} from '../../src/azure/parsers.ts';
+import {
+  IDENTITY_FIELDS,
+  identityOf,
+  identityProblems,
+  withIdentityDefaults
+} from '../../src/azure/identity-inputs.ts';
 import { defaultAccountName } from '../../src/azure/storage-spec.ts';
 import type { AzureIdentity } from '../../src/azure/credential.ts';
 
@@ -14,7 +24,9 @@ const FIELDS = {
   location: field(azureLocation),
   'storage-account': field(storageAccountName),
   shares: field(shareList, { required: true }),
-  sku: field(oneOf('Standard_LRS', 'Standard_ZRS', 'Premium_LRS', 'Premium_ZRS'), { required: true }),
+  sku: field(oneOf('Standard_LRS', 'Standard_ZRS', 'Premium_LRS', 'Premium_ZRS'), {
+    required: true
+  }),
   namespace: field(kubernetesName('namespace'), { required: true }),
   'secret-name': field(kubernetesName('Secret'), { required: true }),
   kubernetes: field(boolean, { required: true }),
@@ -33,10 +45,15 @@ export type StorageInputs = InputValues<typeof FIELDS> & {
 /** Premium file shares are provisioned in steps of 1 GiB from a minimum of 100 GiB. */
 const PREMIUM_MIN_GIB = 100;
 
-export function readStorageInputs(source?: InputSource, env: NodeJS.ProcessEnv = process.env): StorageInputs {
+export function readStorageInputs(
+  source?: InputSource,
+  env: NodeJS.ProcessEnv = process.env
+): StorageInputs {
   const inputs = readInputs(FIELDS, withIdentityDefaults(source, env));
   const problems: InputProblem[] = identityProblems(inputs);
-  const account = inputs['storage-account'] ?? defaultAccountName(inputs['subscription-id'] ?? '', inputs['resource-group']);
+  const account =
+    inputs['storage-account'] ??
+    defaultAccountName(inputs['subscription-id'] ?? '', inputs['resource-group']);
   if (inputs.sku.startsWith('Premium')) {
     const small = inputs.shares.filter(s => s.quotaGiB < PREMIUM_MIN_GIB);
     if (small.length > 0) {
@@ -62,7 +79,11 @@ export function readStorageInputs(source?: InputSource, env: NodeJS.ProcessEnv =
   }
   if (inputs.kubernetes && !inputs.kubeconfig && !env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) {
     problems.push(
-      new InputProblem('kubeconfig', 'is needed to create the Secret and volumes (kubernetes is true) and KUBECONFIG is not set', 'the path of a kubeconfig, e.g. the kubeconfig output of provision-cluster, or kubernetes: false')
+      new InputProblem(
+        'kubeconfig',
+        'is needed to create the Secret and volumes (kubernetes is true) and KUBECONFIG is not set',
+        'the path of a kubeconfig, e.g. the kubeconfig output of provision-cluster, or kubernetes: false'
+      )
     );
   }
   if (problems.length > 0) throw new InvalidInputs(problems);

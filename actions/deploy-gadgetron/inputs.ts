@@ -61,7 +61,11 @@ export function readDeployInputs(source?: Parameters<typeof readInputs>[1]): Dep
   }
   if (inputs['cpu-limit'] && millicores(inputs['cpu-limit']) < millicores(inputs['cpu-request'])) {
     problems.push(
-      new InputProblem('cpu-limit', `${inputs['cpu-limit']} is below cpu-request (${inputs['cpu-request']})`, 'a limit at least as large as cpu-request')
+      new InputProblem(
+        'cpu-limit',
+        `${inputs['cpu-limit']} is below cpu-request (${inputs['cpu-request']})`,
+        'a limit at least as large as cpu-request'
+      )
     );
   }
   if (inputs['memory-limit'] && bytes(inputs['memory-limit']) < bytes(inputs['memory-request'])) {
@@ -81,7 +85,16 @@ function millicores(quantity: string): number {
   return quantity.endsWith('m') ? Number(quantity.slice(0, -1)) : Number(quantity) * 1000;
 }
 
-const UNITS: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const UNITS: Record<string, number> = {
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12
+};
 
 function bytes(quantity: string): number {
   const match = /^(\d+)(\D+)$/.exec(quantity);

@@ -45,12 +45,21 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   const dryRun = inputs['dry-run'] === 'server';
   await requireClaims(client, spec);
 
-  const { applied, pruned, previous } = await core.group('Apply', () => apply(client, spec, objects, dryRun));
+  const { applied, pruned, previous } = await core.group('Apply', () =>
+    apply(client, spec, objects, dryRun)
+  );
   const changed = pruned.length > 0 || applied.some(a => a.change !== 'unchanged');
   core.setOutput('changed', String(changed && !dryRun));
   core.setOutput('cluster-ip', clusterIp(applied, spec.name));
 
-  const report: DeployReport = { spec, applied, pruned, dryRun, rollout: undefined, rolledBack: false };
+  const report: DeployReport = {
+    spec,
+    applied,
+    pruned,
+    dryRun,
+    rollout: undefined,
+    rolledBack: false
+  };
   if (dryRun) {
     core.info('Server-side dry run: nothing was stored.');
     await writeDeploySummary(report);
@@ -75,7 +84,11 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   await writeDeploySummary(report);
   throw new ActionFailure(
     `Rollout of ${spec.namespace}/${spec.name} ${rollout.result === 'timeout' ? 'timed out' : 'failed'}: ${rollout.summary}` +
-      (report.rolledBack ? '. The previous version was restored.' : previous ? '' : '. There was no previous version to restore.')
+      (report.rolledBack
+        ? '. The previous version was restored.'
+        : previous
+          ? ''
+          : '. There was no previous version to restore.')
   );
 }
 
@@ -84,7 +97,11 @@ function gadgetronSpec(inputs: DeployInputs): GadgetronSpec {
     name: inputs.name,
     namespace: inputs.namespace,
     image: inputs.image.reference,
-    replicas: { min: inputs['min-replicas'], max: inputs['max-replicas'], cpuUtilization: inputs['cpu-utilization'] },
+    replicas: {
+      min: inputs['min-replicas'],
+      max: inputs['max-replicas'],
+      cpuUtilization: inputs['cpu-utilization']
+    },
     resources: {
       cpuRequest: inputs['cpu-request'],
       memoryRequest: inputs['memory-request'],
@@ -96,7 +113,9 @@ function gadgetronSpec(inputs: DeployInputs): GadgetronSpec {
     tolerations: inputs.tolerations ?? [],
     dataClaim: inputs['data-claim'],
     dependenciesClaim: inputs['dependencies-claim'],
-    storageServer: inputs['storage-server'] ? { image: inputs['storage-server-image'].reference } : undefined,
+    storageServer: inputs['storage-server']
+      ? { image: inputs['storage-server-image'].reference }
+      : undefined,
     terminationGracePeriodSeconds: inputs['termination-grace-period'],
     remoteWorkers: inputs['remote-workers']
   };
@@ -110,16 +129,30 @@ function writeManifests(spec: GadgetronSpec, objects: KubernetesObject[]): strin
   return path;
 }
 
-async function validateOffline(objects: KubernetesObject[], manifests: string, spec: GadgetronSpec): Promise<void> {
+async function validateOffline(
+  objects: KubernetesObject[],
+  manifests: string,
+  spec: GadgetronSpec
+): Promise<void> {
   // Loaded only here: the schema validator is large and only the offline dry run needs it.
   const { validateObjects } = await import('../../src/render/validate.ts');
   const problems = validateObjects(objects);
   if (problems.length > 0) {
     throw new ActionFailure(`The rendered objects are invalid:\n${problems.join('\n')}`);
   }
-  core.info(`Rendered ${objects.length} objects; all valid against the Kubernetes schemas. Written to ${manifests}.`);
+  core.info(
+    `Rendered ${objects.length} objects; all valid against the Kubernetes schemas. Written to ${manifests}.`
+  );
   core.setOutput('changed', 'false');
-  await writeDeploySummary({ spec, applied: objects.map(object => ({ object, change: 'unchanged' })), pruned: [], dryRun: true, rollout: undefined, rolledBack: false, offline: true });
+  await writeDeploySummary({
+    spec,
+    applied: objects.map(object => ({ object, change: 'unchanged' })),
+    pruned: [],
+    dryRun: true,
+    rollout: undefined,
+    rolledBack: false,
+    offline: true
+  });
 }
 
 /** Pods that mount a missing claim never start: say so now rather than at the rollout's timeout. */
@@ -131,9 +164,20 @@ async function requireClaims(client: KubeClient, spec: GadgetronSpec): Promise<v
   for (const [input, claim] of claims) {
     if (!claim) continue;
     try {
-      await withRetry(`read claim ${claim}`, () => client.core.readNamespacedPersistentVolumeClaim({ name: claim, namespace: spec.namespace }), retryPolicy());
+      await withRetry(
+        `read claim ${claim}`,
+        () =>
+          client.core.readNamespacedPersistentVolumeClaim({
+            name: claim,
+            namespace: spec.namespace
+          }),
+        retryPolicy()
+      );
     } catch (error) {
-      if (!isNotFound(error)) throw new ActionFailure(`Could not read claim ${spec.namespace}/${claim}: ${describeApiError(error)}`);
+      if (!isNotFound(error))
+        throw new ActionFailure(
+          `Could not read claim ${spec.namespace}/${claim}: ${describeApiError(error)}`
+        );
       throw new ActionFailure(
         `The PersistentVolumeClaim '${claim}' (input '${input}') does not exist in namespace ${spec.namespace}. ` +
           `Create it first (the create-storage action does), or set ${input} to an empty string to run without it.`
@@ -142,23 +186,37 @@ async function requireClaims(client: KubeClient, spec: GadgetronSpec): Promise<v
   }
 }
 
-async function apply(client: KubeClient, spec: GadgetronSpec, objects: KubernetesObject[], dryRun: boolean) {
+async function apply(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  objects: KubernetesObject[],
+  dryRun: boolean
+) {
   const retry = retryPolicy();
   const namespace: KubernetesObject = {
     apiVersion: 'v1',
     kind: 'Namespace',
-    metadata: { name: spec.namespace, labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' } }
+    metadata: {
+      name: spec.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' }
+    }
   };
-  await applyObjects(client, [namespace], objectKey, { dryRun, retry, live: new Map([[objectKey(namespace), namespace]]) });
+  await applyObjects(client, [namespace], objectKey, {
+    dryRun,
+    retry,
+    live: new Map([[objectKey(namespace), namespace]])
+  });
   const selector = `app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
   const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
-  const previous = live.get(objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })) as
-    | V1Deployment
-    | undefined;
+  const previous = live.get(
+    objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })
+  ) as V1Deployment | undefined;
   const applied = await applyObjects(client, objects, objectKey, { dryRun, live, retry });
-  for (const { object, change } of applied) core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
+  for (const { object, change } of applied)
+    core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
   const pruned = await prune(client, live, new Set(objects.map(objectKey)), dryRun, retry);
-  for (const object of pruned) core.info(`${'pruned'.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
+  for (const object of pruned)
+    core.info(`${'pruned'.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
   return { applied, pruned, previous };
 }
 
@@ -166,7 +224,11 @@ async function apply(client: KubeClient, spec: GadgetronSpec, objects: Kubernete
  * The storage server first: Gadgetron exits while it does not answer, so its pods only settle
  * once the storage server is ready. Both share the one timeout.
  */
-async function followRollouts(client: KubeClient, spec: GadgetronSpec, timeoutMs: number): Promise<RolloutOutcome> {
+async function followRollouts(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  timeoutMs: number
+): Promise<RolloutOutcome> {
   const deadline = Date.now() + timeoutMs;
   if (spec.storageServer) {
     const storage = await followRollout(client, spec.namespace, `${spec.name}-storage`, timeoutMs);
@@ -175,7 +237,12 @@ async function followRollouts(client: KubeClient, spec: GadgetronSpec, timeoutMs
   return followRollout(client, spec.namespace, spec.name, Math.max(1000, deadline - Date.now()));
 }
 
-async function followRollout(client: KubeClient, namespace: string, name: string, timeoutMs: number): Promise<RolloutOutcome> {
+async function followRollout(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  timeoutMs: number
+): Promise<RolloutOutcome> {
   const progress = new ProgressReporter(10_000, line => core.info(line));
   let toldAboutNodes = false;
   return waitForRollout(client, {
@@ -197,17 +264,28 @@ async function followRollout(client: KubeClient, namespace: string, name: string
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {
   for (const problem of rollout.problems) {
-    core.error(`Pod ${problem.pod}: ${problem.reason}${problem.message ? `: ${problem.message}` : ''}`);
+    core.error(
+      `Pod ${problem.pod}: ${problem.reason}${problem.message ? `: ${problem.message}` : ''}`
+    );
   }
   if (rollout.events.length > 0) core.info(`Recent events:\n  ${rollout.events.join('\n  ')}`);
 }
 
 /** Puts the previous Deployment's pod template back, as `kubectl rollout undo` does. */
-async function rollBack(client: KubeClient, spec: GadgetronSpec, previous: V1Deployment, timeoutMs: number): Promise<void> {
+async function rollBack(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  previous: V1Deployment,
+  timeoutMs: number
+): Promise<void> {
   const restored: KubernetesObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: previous.metadata?.name, namespace: previous.metadata?.namespace, labels: previous.metadata?.labels },
+    metadata: {
+      name: previous.metadata?.name,
+      namespace: previous.metadata?.namespace,
+      labels: previous.metadata?.labels
+    },
     // The replica count belongs to the autoscaler, not to the version being restored.
     spec: { ...previous.spec, replicas: undefined }
   } as KubernetesObject;
@@ -216,7 +294,9 @@ async function rollBack(client: KubeClient, spec: GadgetronSpec, previous: V1Dep
   const outcome = await followRollout(client, spec.namespace, spec.name, timeoutMs);
   if (outcome.result !== 'complete') {
     reportFailure(outcome);
-    throw new ActionFailure(`Rollback of ${spec.namespace}/${spec.name} did not complete either: ${outcome.summary}`);
+    throw new ActionFailure(
+      `Rollback of ${spec.namespace}/${spec.name} did not complete either: ${outcome.summary}`
+    );
   }
   core.info(`Rolled back to revision ${revisionOf(outcome.deployment)}.`);
 }
@@ -230,6 +310,8 @@ function revisionOf(deployment: V1Deployment): string {
 }
 
 function clusterIp(applied: AppliedObject[], name: string): string {
-  const frontend = applied.find(a => a.object.kind === 'Service' && a.object.metadata?.name === `${name}-frontend`);
+  const frontend = applied.find(
+    a => a.object.kind === 'Service' && a.object.metadata?.name === `${name}-frontend`
+  );
   return (frontend?.object as V1Service | undefined)?.spec?.clusterIP ?? '';
 }

@@ -28,21 +28,35 @@ export function renderDeploySummary(report: DeployReport): string {
           ? 'Gadgetron rollout failed: previous version restored'
           : 'Gadgetron rollout failed';
   const revision =
-    rollout?.result === 'complete' ? (rollout.deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? '') : '';
-  const ready = rollout?.result === 'complete' ? `${rollout.deployment.status?.readyReplicas ?? 0} ready` : '';
+    rollout?.result === 'complete'
+      ? (rollout.deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? '')
+      : '';
+  const ready =
+    rollout?.result === 'complete' ? `${rollout.deployment.status?.readyReplicas ?? 0} ready` : '';
   const rows: [string, string][] = [
     ['Image', inlineCode(spec.image)],
     ['Namespace / name', inlineCode(`${spec.namespace}/${spec.name}`)],
     ['Service', inlineCode(`${spec.name}-frontend.${spec.namespace}.svc.cluster.local:9002`)],
-    ['Autoscaling', `${spec.replicas.min} to ${spec.replicas.max} pods at ${spec.replicas.cpuUtilization}% CPU`],
+    [
+      'Autoscaling',
+      `${spec.replicas.min} to ${spec.replicas.max} pods at ${spec.replicas.cpuUtilization}% CPU`
+    ],
     ['Shared storage server', spec.storageServer ? inlineCode(spec.storageServer.image) : 'off']
   ];
   if (revision) rows.push(['Revision', revision]);
   if (ready) rows.push(['Replicas', ready]);
-  if (rollout) rows.push(['Rollout', rollout.result === 'complete' ? `complete in ${formatElapsed(rollout.elapsedMs)}` : rollout.summary]);
+  if (rollout)
+    rows.push([
+      'Rollout',
+      rollout.result === 'complete'
+        ? `complete in ${formatElapsed(rollout.elapsedMs)}`
+        : rollout.summary
+    ]);
 
   const changes = [
-    ...report.applied.filter(a => report.offline || a.change !== 'unchanged').map(a => [a.change, a.object.kind ?? '', a.object.metadata?.name ?? '']),
+    ...report.applied
+      .filter(a => report.offline || a.change !== 'unchanged')
+      .map(a => [a.change, a.object.kind ?? '', a.object.metadata?.name ?? '']),
     ...report.pruned.map(o => ['pruned', o.kind ?? '', o.metadata?.name ?? ''])
   ];
   const parts = [`## ${heading}`, facts(rows)];
@@ -53,8 +67,12 @@ export function renderDeploySummary(report: DeployReport): string {
   );
   if (rollout && rollout.result !== 'complete') {
     const problems = rollout.problems.map(p => [p.pod, p.reason, p.message]);
-    if (problems.length > 0) parts.push(`### Pods that could not start\n\n${table(['Pod', 'Reason', 'Message'], problems)}`);
-    if (rollout.events.length > 0) parts.push(`### Recent events\n\n${rollout.events.map(e => `- ${e}`).join('\n')}`);
+    if (problems.length > 0)
+      parts.push(
+        `### Pods that could not start\n\n${table(['Pod', 'Reason', 'Message'], problems)}`
+      );
+    if (rollout.events.length > 0)
+      parts.push(`### Recent events\n\n${rollout.events.map(e => `- ${e}`).join('\n')}`);
   }
   return `${parts.join('\n\n')}\n`;
 }

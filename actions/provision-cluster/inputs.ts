@@ -1,8 +1,20 @@
 import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import { boolean, integer, oneOf, text } from '../../src/inputs/parsers.ts';
 import { InputProblem, InvalidInputs } from '../../src/inputs/problem.ts';
-import { azureLocation, azureTags, clusterName, kubernetesVersion, resourceGroupName, vmSize } from '../../src/azure/parsers.ts';
-import { IDENTITY_FIELDS, identityOf, identityProblems, withIdentityDefaults } from '../../src/azure/identity-inputs.ts';
+import {
+  azureLocation,
+  azureTags,
+  clusterName,
+  kubernetesVersion,
+  resourceGroupName,
+  vmSize
+} from '../../src/azure/parsers.ts';
+import {
+  IDENTITY_FIELDS,
+  identityOf,
+  identityProblems,
+  withIdentityDefaults
+} from '../../src/azure/identity-inputs.ts';
 import type { AzureIdentity } from '../../src/azure/credential.ts';
 
 // Defaults live in action.yml, which the runner applies; `required` marks inputs that always
@@ -28,15 +40,26 @@ const FIELDS = {
 export type ProvisionInputs = InputValues<typeof FIELDS> & { identity: AzureIdentity };
 
 /** Reads every input (the identity ones default to AZURE_* variables), then checks the rules between inputs. */
-export function readProvisionInputs(source?: InputSource, env: NodeJS.ProcessEnv = process.env): ProvisionInputs {
+export function readProvisionInputs(
+  source?: InputSource,
+  env: NodeJS.ProcessEnv = process.env
+): ProvisionInputs {
   const inputs = readInputs(FIELDS, withIdentityDefaults(source, env));
   const problems: InputProblem[] = identityProblems(inputs);
   if (inputs['max-nodes'] < inputs['min-nodes']) {
     problems.push(
-      new InputProblem('max-nodes', `${inputs['max-nodes']} is below min-nodes (${inputs['min-nodes']})`, 'a number at least as large as min-nodes')
+      new InputProblem(
+        'max-nodes',
+        `${inputs['max-nodes']} is below min-nodes (${inputs['min-nodes']})`,
+        'a number at least as large as min-nodes'
+      )
     );
   }
-  if (inputs.state === 'absent' && !inputs['what-if'] && inputs.confirm !== inputs['resource-group']) {
+  if (
+    inputs.state === 'absent' &&
+    !inputs['what-if'] &&
+    inputs.confirm !== inputs['resource-group']
+  ) {
     problems.push(
       new InputProblem(
         'confirm',

@@ -5,10 +5,21 @@ import type { ProvisionInputs } from './inputs.ts';
 import { azureEndpoints } from '../../src/azure/environment.ts';
 import { resolveCredential } from '../../src/azure/credential.ts';
 import { armClients, type ArmClients } from '../../src/azure/clients.ts';
-import { createResourceGroup, deleteResourceGroup, findResourceGroup, listGroupResources } from '../../src/azure/resource-group.ts';
+import {
+  createResourceGroup,
+  deleteResourceGroup,
+  findResourceGroup,
+  listGroupResources
+} from '../../src/azure/resource-group.ts';
 import { findResource, resourceId } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
-import { CLUSTER_TEMPLATE, CLUSTER_TYPE, clusterDeploymentName, clusterParameters, type ClusterSpec } from '../../src/azure/cluster-spec.ts';
+import {
+  CLUSTER_TEMPLATE,
+  CLUSTER_TYPE,
+  clusterDeploymentName,
+  clusterParameters,
+  type ClusterSpec
+} from '../../src/azure/cluster-spec.ts';
 import { clusterDifferences, extraPools } from '../../src/azure/cluster-diff.ts';
 import { deployTemplate, type DeploymentRequest } from '../../src/azure/deploy-template.ts';
 import { whatIf, whatIfLines, type WhatIfResource } from '../../src/azure/what-if.ts';
@@ -37,7 +48,9 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const template = loadTemplate(CLUSTER_TEMPLATE);
   const apiVersion = templateResource(template, CLUSTER_TYPE).apiVersion;
   const group = await findResourceGroup(clients, spec.resourceGroup);
-  const live = group ? await findResource(clients, clusterId(clients, spec), apiVersion) : undefined;
+  const live = group
+    ? await findResource(clients, clusterId(clients, spec), apiVersion)
+    : undefined;
   const location = chooseLocation(spec, group, live);
   const request: DeploymentRequest = {
     resourceGroup: spec.resourceGroup,
@@ -45,28 +58,46 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
     template,
     parameters: templateParameters(template, clusterParameters(spec, location))
   };
-  const differences = live ? clusterDifferences(spec, templateResource(template, CLUSTER_TYPE), live) : [];
+  const differences = live
+    ? clusterDifferences(spec, templateResource(template, CLUSTER_TYPE), live)
+    : [];
   reportState(spec, live, differences);
 
   if (inputs['what-if']) {
-    const resources = await core.group('What-if', () => previewChanges(clients, request, group, location));
+    const resources = await core.group('What-if', () =>
+      previewChanges(clients, request, group, location)
+    );
     if (live) setClusterOutputs(live);
-    await writeWhatIfSummary({ spec, location, resources, differences, exists: live !== undefined });
+    await writeWhatIfSummary({
+      spec,
+      location,
+      resources,
+      differences,
+      exists: live !== undefined
+    });
     return;
   }
 
   let deployedIn: number | undefined;
   if (!live || differences.length > 0) {
     if (!group) await createGroup(clients, spec, location);
-    const result = await core.group(`Deploy ${request.name}`, () => deployTemplate(clients, request, { log: line => core.info(line) }));
+    const result = await core.group(`Deploy ${request.name}`, () =>
+      deployTemplate(clients, request, { log: line => core.info(line) })
+    );
     deployedIn = result.durationMs;
     core.setOutput('changed', 'true');
   }
-  const cluster = deployedIn === undefined ? (live as GenericResource) : await findResource(clients, clusterId(clients, spec), apiVersion);
-  if (!cluster) throw new ActionFailure(`Cluster ${spec.name} is missing after a successful deployment.`);
+  const cluster =
+    deployedIn === undefined
+      ? (live as GenericResource)
+      : await findResource(clients, clusterId(clients, spec), apiVersion);
+  if (!cluster)
+    throw new ActionFailure(`Cluster ${spec.name} is missing after a successful deployment.`);
   setClusterOutputs(cluster);
   for (const pool of extraPools(spec, cluster)) {
-    core.warning(`Agent pool ${pool} of cluster ${spec.name} is not in the inputs; deployments keep it. Remove it with az aks nodepool delete if it is no longer needed.`);
+    core.warning(
+      `Agent pool ${pool} of cluster ${spec.name} is not in the inputs; deployments keep it. Remove it with az aks nodepool delete if it is no longer needed.`
+    );
   }
   const kubeconfig = await core.group('Credentials', () => fetchCredentials(clients, spec));
   await writeClusterSummary({
@@ -107,7 +138,11 @@ function clusterId(clients: ArmClients, spec: ClusterSpec): string {
 }
 
 /** A cluster stays where it is; a new one goes where the input says, else where its group is. */
-function chooseLocation(spec: ClusterSpec, group: ResourceGroup | undefined, live: GenericResource | undefined): string {
+function chooseLocation(
+  spec: ClusterSpec,
+  group: ResourceGroup | undefined,
+  live: GenericResource | undefined
+): string {
   const normalise = (l: string | undefined): string => (l ?? '').replace(/\s+/g, '').toLowerCase();
   if (live) {
     if (spec.location && normalise(live.location) !== spec.location) {
@@ -119,14 +154,22 @@ function chooseLocation(spec: ClusterSpec, group: ResourceGroup | undefined, liv
   }
   const location = spec.location ?? normalise(group?.location);
   if (!location) {
-    throw new ActionFailure(`Input 'location' is required to create resource group ${spec.resourceGroup} and cluster ${spec.name}.`);
+    throw new ActionFailure(
+      `Input 'location' is required to create resource group ${spec.resourceGroup} and cluster ${spec.name}.`
+    );
   }
   return location;
 }
 
-function reportState(spec: ClusterSpec, live: GenericResource | undefined, differences: string[]): void {
+function reportState(
+  spec: ClusterSpec,
+  live: GenericResource | undefined,
+  differences: string[]
+): void {
   if (!live) {
-    core.info(`Cluster ${spec.name} does not exist in resource group ${spec.resourceGroup}: it will be created.`);
+    core.info(
+      `Cluster ${spec.name} does not exist in resource group ${spec.resourceGroup}: it will be created.`
+    );
   } else if (differences.length === 0) {
     core.info(`Cluster ${spec.name} already matches the inputs: no deployment needed.`);
   } else {
@@ -134,9 +177,18 @@ function reportState(spec: ClusterSpec, live: GenericResource | undefined, diffe
   }
 }
 
-async function createGroup(clients: ArmClients, spec: ClusterSpec, location: string): Promise<void> {
+async function createGroup(
+  clients: ArmClients,
+  spec: ClusterSpec,
+  location: string
+): Promise<void> {
   core.info(`Creating resource group ${spec.resourceGroup} in ${location}.`);
-  await createResourceGroup(clients, spec.resourceGroup, location, withOwnerTags(spec.tags, { [CLUSTER_TAG]: spec.name }));
+  await createResourceGroup(
+    clients,
+    spec.resourceGroup,
+    location,
+    withOwnerTags(spec.tags, { [CLUSTER_TAG]: spec.name })
+  );
 }
 
 async function previewChanges(
@@ -147,10 +199,20 @@ async function previewChanges(
 ): Promise<WhatIfResource[]> {
   let resources: WhatIfResource[];
   if (!group) {
-    core.info(`Resource group ${request.resourceGroup} does not exist: it would be created in ${location}, with everything below.`);
+    core.info(
+      `Resource group ${request.resourceGroup} does not exist: it would be created in ${location}, with everything below.`
+    );
     resources = [
-      { resource: `Microsoft.Resources/resourceGroups/${request.resourceGroup}`, change: 'Create', properties: [] },
-      ...request.template.resources.map(r => ({ resource: `${r.type}/${String(request.parameters.clusterName?.value ?? r.name)}`, change: 'Create', properties: [] }))
+      {
+        resource: `Microsoft.Resources/resourceGroups/${request.resourceGroup}`,
+        change: 'Create',
+        properties: []
+      },
+      ...request.template.resources.map(r => ({
+        resource: `${r.type}/${String(request.parameters.clusterName?.value ?? r.name)}`,
+        change: 'Create',
+        properties: []
+      }))
     ];
   } else {
     resources = await whatIf(clients, request);
@@ -166,7 +228,10 @@ function setClusterOutputs(cluster: GenericResource): void {
   core.setOutput('fqdn', String(props.fqdn ?? ''));
   core.setOutput('oidc-issuer-url', String(oidc.issuerURL ?? ''));
   core.setOutput('node-resource-group', String(props.nodeResourceGroup ?? ''));
-  core.setOutput('kubernetes-version', String(props.currentKubernetesVersion ?? props.kubernetesVersion ?? ''));
+  core.setOutput(
+    'kubernetes-version',
+    String(props.currentKubernetesVersion ?? props.kubernetesVersion ?? '')
+  );
 }
 
 /** Writes the user kubeconfig under RUNNER_TEMP (0600), masks its secrets and exports KUBECONFIG. */
@@ -180,9 +245,13 @@ async function fetchCredentials(clients: ArmClients, spec: ClusterSpec): Promise
   core.exportVariable('KUBECONFIG', path);
   core.setOutput('kubeconfig', path);
   if (prepared.convertedExec) {
-    core.info('The cluster signs users in with Entra ID: the kubeconfig carries a token for the AKS server application (valid about an hour).');
+    core.info(
+      'The cluster signs users in with Entra ID: the kubeconfig carries a token for the AKS server application (valid about an hour).'
+    );
   }
-  core.info(`Kubeconfig written to ${path} and exported as KUBECONFIG; API server ${prepared.server ?? 'unknown'}.`);
+  core.info(
+    `Kubeconfig written to ${path} and exported as KUBECONFIG; API server ${prepared.server ?? 'unknown'}.`
+  );
   return path;
 }
 
@@ -190,7 +259,13 @@ async function tearDown(clients: ArmClients, inputs: ProvisionInputs): Promise<v
   const name = inputs['resource-group'];
   const group = await findResourceGroup(clients, name);
   const decision = decideTeardown(
-    { description: `resource group ${name}`, name, tags: group?.tags, exists: group !== undefined, ownerTag: [CLUSTER_TAG, inputs['cluster-name']] },
+    {
+      description: `resource group ${name}`,
+      name,
+      tags: group?.tags,
+      exists: group !== undefined,
+      ownerTag: [CLUSTER_TAG, inputs['cluster-name']]
+    },
     inputs['what-if'] ? name : inputs.confirm
   );
   if (decision.action === 'refuse') throw new ActionFailure(decision.reason);
@@ -200,13 +275,17 @@ async function tearDown(clients: ArmClients, inputs: ProvisionInputs): Promise<v
     return;
   }
   const resources = await listGroupResources(clients, name);
-  core.info(`Resource group ${name} holds ${resources.length} resource(s):${resources.map(r => `\n  ${r}`).join('')}`);
+  core.info(
+    `Resource group ${name} holds ${resources.length} resource(s):${resources.map(r => `\n  ${r}`).join('')}`
+  );
   if (inputs['what-if']) {
     core.info('what-if is true: nothing was deleted.');
     await writeTeardownSummary({ group: name, outcome: 'would be deleted (what-if)', resources });
     return;
   }
-  await core.group(`Delete resource group ${name}`, () => deleteResourceGroup(clients, name, line => core.info(line)));
+  await core.group(`Delete resource group ${name}`, () =>
+    deleteResourceGroup(clients, name, line => core.info(line))
+  );
   core.setOutput('changed', 'true');
   await writeTeardownSummary({ group: name, outcome: 'deleted', resources });
 }

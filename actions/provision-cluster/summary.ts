@@ -27,7 +27,9 @@ export function renderClusterSummary(report: ClusterReport): string {
   const props = (cluster.properties ?? {}) as Record<string, unknown>;
   const oidc = (props.oidcIssuerProfile ?? {}) as Record<string, unknown>;
   const heading =
-    report.outcome === 'up to date' ? `AKS cluster ${spec.name} is up to date` : `AKS cluster ${spec.name} ${report.outcome}`;
+    report.outcome === 'up to date'
+      ? `AKS cluster ${spec.name} is up to date`
+      : `AKS cluster ${spec.name} ${report.outcome}`;
   const rows: [string, string][] = [
     ['Resource group', inlineCode(spec.resourceGroup)],
     ['Location', String(cluster.location ?? '')],
@@ -37,12 +39,19 @@ export function renderClusterSummary(report: ClusterReport): string {
     ['Node resource group', inlineCode(String(props.nodeResourceGroup ?? ''))],
     ['Agent pools', pools(spec)],
     ['Autoscaler eviction grace', `${spec.maxGracefulTerminationSec}s`],
-    ['Kubeconfig', `${inlineCode(report.kubeconfig)} (exported as KUBECONFIG, deleted when the job ends)`],
+    [
+      'Kubeconfig',
+      `${inlineCode(report.kubeconfig)} (exported as KUBECONFIG, deleted when the job ends)`
+    ],
     ['Took', report.elapsed]
   ];
   const parts = [`## ${heading}`, facts(rows)];
-  if (report.outcome === 'updated') parts.push(`### What changed\n\n${report.differences.map(d => `- ${inlineCode(d)}`).join('\n')}`);
-  if (report.outcome === 'up to date') parts.push('The live cluster already matched the inputs, so no deployment was made.');
+  if (report.outcome === 'updated')
+    parts.push(
+      `### What changed\n\n${report.differences.map(d => `- ${inlineCode(d)}`).join('\n')}`
+    );
+  if (report.outcome === 'up to date')
+    parts.push('The live cluster already matched the inputs, so no deployment was made.');
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -64,7 +73,10 @@ export function renderWhatIfSummary(report: WhatIfReport): string {
     `Nothing was changed. ${report.exists ? (report.differences.length === 0 ? 'The cluster already matches the inputs.' : `The cluster differs from the inputs in ${report.differences.length} place(s).`) : `The cluster does not exist and would be created in ${report.location}.`}`,
     `### ARM's what-if\n\n${whatIfMarkdown(report.resources)}`
   ];
-  if (report.differences.length > 0) parts.push(`### Differences\n\n${report.differences.map(d => `- ${inlineCode(d)}`).join('\n')}`);
+  if (report.differences.length > 0)
+    parts.push(
+      `### Differences\n\n${report.differences.map(d => `- ${inlineCode(d)}`).join('\n')}`
+    );
   return `${parts.join('\n\n')}\n`;
 }
 
@@ -79,7 +91,10 @@ export interface TeardownReport {
 }
 
 export function renderTeardownSummary(report: TeardownReport): string {
-  const list = report.resources.length > 0 ? `\n\n${report.resources.map(r => `- ${inlineCode(r)}`).join('\n')}` : '';
+  const list =
+    report.resources.length > 0
+      ? `\n\n${report.resources.map(r => `- ${inlineCode(r)}`).join('\n')}`
+      : '';
   return `## Resource group ${report.group}: ${report.outcome}${list}\n`;
 }
 

@@ -70,7 +70,11 @@ export function describePath(path: string): string {
 }
 
 function sameEntry(a: ManagerEntry, manager: string, operation: string, subresource?: string) {
-  return a.manager === manager && a.operation === operation && (a.subresource ?? '') === (subresource ?? '');
+  return (
+    a.manager === manager &&
+    a.operation === operation &&
+    (a.subresource ?? '') === (subresource ?? '')
+  );
 }
 
 export interface ApplyRequest {
@@ -138,12 +142,22 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
     outermost.sort((a, b) => splitPath(b).length - splitPath(a).length);
     for (const p of outermost) removeAt(result, p);
   }
-  const merged = mergeValue(result, applied, '', { keyedLists: true, nullDeletes: false }) as KubeObject;
+  const merged = mergeValue(result, applied, '', {
+    keyedLists: true,
+    nullDeletes: false
+  }) as KubeObject;
 
   const time = nowSeconds();
   const next = entries.filter(e => e !== mine);
-  const prevTime = mine && deepEqual([...mine.fields].sort(), [...newFields].sort()) ? mine.time : time;
-  next.push({ manager, operation: 'Apply', apiVersion: req.apiVersion, time: prevTime, fields: newFields });
+  const prevTime =
+    mine && deepEqual([...mine.fields].sort(), [...newFields].sort()) ? mine.time : time;
+  next.push({
+    manager,
+    operation: 'Apply',
+    apiVersion: req.apiVersion,
+    time: prevTime,
+    fields: newFields
+  });
   merged.metadata ??= {};
   writeManagedFields(merged, orderEntries(next, existing));
   return merged;
@@ -151,7 +165,9 @@ export function serverSideApply(req: ApplyRequest): KubeObject {
 
 /** Keeps existing managers in their original order; new ones are appended. */
 function orderEntries(entries: ManagerEntry[], existing: KubeObject | undefined): ManagerEntry[] {
-  const order = readManagedFields(existing).map(e => `${e.manager}|${e.operation}|${e.subresource ?? ''}`);
+  const order = readManagedFields(existing).map(
+    e => `${e.manager}|${e.operation}|${e.subresource ?? ''}`
+  );
   const rank = (e: ManagerEntry) => {
     const i = order.indexOf(`${e.manager}|${e.operation}|${e.subresource ?? ''}`);
     return i < 0 ? order.length : i;
@@ -174,11 +190,13 @@ export function recordUpdate(
   const oldFields = before ? collectFields(before) : new Set<string>();
   const newFields = collectFields(after);
   const changed = [...newFields].filter(
-    p => !oldFields.has(p) || (!isItemPath(p) && !deepEqual(getAt(before ?? {}, p), getAt(after, p)))
+    p =>
+      !oldFields.has(p) || (!isItemPath(p) && !deepEqual(getAt(before ?? {}, p), getAt(after, p)))
   );
   const removed = [...oldFields].filter(p => !newFields.has(p));
   if (changed.length === 0 && removed.length === 0) {
-    if (before?.metadata?.managedFields) after.metadata.managedFields = before.metadata.managedFields;
+    if (before?.metadata?.managedFields)
+      after.metadata.managedFields = before.metadata.managedFields;
     else delete after.metadata.managedFields;
     return;
   }

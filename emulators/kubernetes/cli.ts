@@ -19,7 +19,8 @@ const options: KubernetesEmulatorOptions = {};
 if (values.port) options.port = Number(values.port);
 if (values['pod-ready-delay-ms']) options.podReadyDelayMs = Number(values['pod-ready-delay-ms']);
 if (values['time-scale']) options.timeScale = Number(values['time-scale']);
-if (values['load-balancer-delay-ms']) options.loadBalancerDelayMs = Number(values['load-balancer-delay-ms']);
+if (values['load-balancer-delay-ms'])
+  options.loadBalancerDelayMs = Number(values['load-balancer-delay-ms']);
 if (values['node-capacity-pods']) options.nodeCapacityPods = Number(values['node-capacity-pods']);
 if (values.tls) options.tls = true;
 

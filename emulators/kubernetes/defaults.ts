@@ -61,7 +61,8 @@ function defaultService(obj: KubeObject, previous: KubeObject | undefined, ctx: 
   if (previous?.spec?.clusterIP && spec.clusterIP === undefined) {
     spec.clusterIP = previous.spec.clusterIP;
   }
-  if (spec.clusterIP === undefined || spec.clusterIP === '') spec.clusterIP = ctx.addresses.clusterIp();
+  if (spec.clusterIP === undefined || spec.clusterIP === '')
+    spec.clusterIP = ctx.addresses.clusterIp();
   spec.clusterIPs = [spec.clusterIP];
   spec.ipFamilies ??= ['IPv4'];
   spec.ipFamilyPolicy ??= 'SingleStack';
@@ -136,7 +137,10 @@ export function applyDefaults(
     case 'Namespace':
       obj.spec ??= {};
       obj.spec.finalizers ??= ['kubernetes'];
-      obj.metadata.labels = { ...obj.metadata.labels, 'kubernetes.io/metadata.name': obj.metadata.name };
+      obj.metadata.labels = {
+        ...obj.metadata.labels,
+        'kubernetes.io/metadata.name': obj.metadata.name
+      };
       obj.status ??= { phase: 'Active' };
       break;
     case 'HorizontalPodAutoscaler':

@@ -82,4 +82,3 @@ export function apiResourceList(group: string, version: string): KubeObject | un
     resources: resources.flatMap(resourceEntries)
   };
 }
-

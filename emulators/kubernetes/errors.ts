@@ -71,12 +71,11 @@ export function qualifiedKind(kind: string, group: string): string {
 }
 
 export function notFound(plural: string, group: string, name: string): ApiError {
-  return new ApiError(
-    404,
-    'NotFound',
-    `${qualifiedResource(plural, group)} "${name}" not found`,
-    { name, group, kind: plural }
-  );
+  return new ApiError(404, 'NotFound', `${qualifiedResource(plural, group)} "${name}" not found`, {
+    name,
+    group,
+    kind: plural
+  });
 }
 
 export function alreadyExists(plural: string, group: string, name: string): ApiError {

@@ -59,11 +59,14 @@ export interface KubernetesEmulator {
   timeline: TimelineEvent[];
   setImageMissing(image: string, missing: boolean): void;
   setImageCrashing(image: string, crashing: boolean): void;
-  // Test assertions read arbitrary JSON objects.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  getObject(apiVersion: string, kind: string, namespace: string | undefined, name: string): any | undefined;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  listObjects(apiVersion: string, kind: string, namespace?: string): any[];
+  /** Stored objects for assertions (free-form JSON, so fields read as `any`). */
+  getObject(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string
+  ): KubeObject | undefined;
+  listObjects(apiVersion: string, kind: string, namespace?: string): KubeObject[];
   /** Kubeconfig contents (same as the file at kubeconfigPath). */
   kubeconfig: string;
   close(): Promise<void>;
@@ -86,7 +89,12 @@ function settingsFrom(options: KubernetesEmulatorOptions): Settings {
 function seed(ops: Operations, settings: Settings): void {
   const namespaces = mustFind('v1', 'Namespace');
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
-    ops.create(namespaces, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { manager: 'kube-apiserver' });
+    ops.create(
+      namespaces,
+      undefined,
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
+      { manager: 'kube-apiserver' }
+    );
   }
   if (settings.defaultStorageClass) {
     ops.create(
@@ -116,7 +124,10 @@ export async function startKubernetesEmulator(
   const settings = settingsFrom(options);
   const store = new Store(settings.watchHistorySize);
   const addresses = new Addresses();
-  const ops = new Operations(store, { addresses, defaultStorageClass: settings.defaultStorageClass });
+  const ops = new Operations(store, {
+    addresses,
+    defaultStorageClass: settings.defaultStorageClass
+  });
   const timers = new Timers();
   const timeline: TimelineEvent[] = [];
   const connections = new Connections();

@@ -16,7 +16,9 @@ export function kubeconfigYaml(server: string, token: string, caPem?: string): s
     kind: 'Config',
     clusters: [{ name: CONTEXT, cluster }],
     users: [{ name: CONTEXT, user: { token } }],
-    contexts: [{ name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT, namespace: 'default' } }],
+    contexts: [
+      { name: CONTEXT, context: { cluster: CONTEXT, user: CONTEXT, namespace: 'default' } }
+    ],
     'current-context': CONTEXT,
     preferences: {}
   });
@@ -33,10 +35,25 @@ export function selfSignedCertificate(dir: string): { key: string; cert: string 
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyPath, '-out', certPath, '-days', '2', '-subj', '/CN=kubernetes-emulator',
-      '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-addext', 'basicConstraints=critical,CA:TRUE'
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=kubernetes-emulator',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE'
     ],
     { stdio: 'ignore' }
   );

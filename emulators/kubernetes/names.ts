@@ -43,7 +43,11 @@ export function nameCauses(resource: ResourceType, name: string): StatusCause[] 
   }
   if (resource.nameRule === 'any' && (name.includes('/') || name === '.' || name === '..')) {
     return [
-      { reason: 'FieldValueInvalid', field, message: `Invalid value: "${name}": may not contain '/'` }
+      {
+        reason: 'FieldValueInvalid',
+        field,
+        message: `Invalid value: "${name}": may not contain '/'`
+      }
     ];
   }
   return [];
@@ -54,7 +58,8 @@ function qualifiedKeyValid(key: string): boolean {
   if (parts.length > 2) return false;
   const name = parts[parts.length - 1] ?? '';
   const prefix = parts.length === 2 ? (parts[0] ?? '') : undefined;
-  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix))) return false;
+  if (prefix !== undefined && (prefix.length > 253 || !DNS1123_SUBDOMAIN.test(prefix)))
+    return false;
   return name.length > 0 && name.length <= 63 && QUALIFIED_NAME.test(name);
 }
 

@@ -88,9 +88,15 @@ export class Operations {
     return this.#store.list(resource, namespace).filter(match);
   }
 
-  #checkNamespace(resource: ResourceType, namespace: string | undefined, creating: boolean, name = ''): void {
+  #checkNamespace(
+    resource: ResourceType,
+    namespace: string | undefined,
+    creating: boolean,
+    name = ''
+  ): void {
     if (!resource.namespaced) return;
-    if (!namespace) throw badRequest('the server could not find the requested resource: namespace is required');
+    if (!namespace)
+      throw badRequest('the server could not find the requested resource: namespace is required');
     const ns = this.#store.get(this.#namespaces, undefined, namespace);
     if (!ns) throw notFound('namespaces', '', namespace);
     if (creating && ns.metadata.deletionTimestamp) {
@@ -103,14 +109,21 @@ export class Operations {
     }
   }
 
-  #checkIdentity(resource: ResourceType, namespace: string | undefined, body: KubeObject, name?: string) {
+  #checkIdentity(
+    resource: ResourceType,
+    namespace: string | undefined,
+    body: KubeObject,
+    name?: string
+  ) {
     if (!isPlainObject(body)) throw badRequest('the request body must be a JSON object');
     checkTypeMeta(resource, body);
     body.metadata ??= {};
     if (!isPlainObject(body.metadata)) throw badRequest('metadata must be an object');
     if (resource.namespaced) {
       if (body.metadata.namespace !== undefined && body.metadata.namespace !== namespace) {
-        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request'
+        );
       }
       body.metadata.namespace = namespace;
     } else {
@@ -118,7 +131,9 @@ export class Operations {
     }
     if (name !== undefined) {
       if (body.metadata.name !== undefined && body.metadata.name !== name) {
-        throw badRequest(`the name of the object (${String(body.metadata.name)}) does not match the name on the URL (${name})`);
+        throw badRequest(
+          `the name of the object (${String(body.metadata.name)}) does not match the name on the URL (${name})`
+        );
       }
       body.metadata.name = name;
     }
@@ -136,7 +151,13 @@ export class Operations {
   ): KubeObject {
     const md = candidate.metadata;
     if (previous) {
-      for (const k of ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation']) {
+      for (const k of [
+        'uid',
+        'creationTimestamp',
+        'deletionTimestamp',
+        'deletionGracePeriodSeconds',
+        'generation'
+      ]) {
         if (previous.metadata[k] === undefined) delete md[k];
         else md[k] = previous.metadata[k];
       }
@@ -162,11 +183,16 @@ export class Operations {
     validateObject(resource, candidate, previous);
     if (resource.tracksGeneration) {
       const gen = Number(previous?.metadata.generation ?? 0);
-      md.generation = !previous ? 1 : deepEqual(specPart(candidate), specPart(previous)) ? gen : gen + 1;
+      md.generation = !previous
+        ? 1
+        : deepEqual(specPart(candidate), specPart(previous))
+          ? gen
+          : gen + 1;
     } else {
       delete md.generation;
     }
-    if (track === 'update') recordUpdate(previous, candidate, opts.manager, apiVersionOf(resource), opts.subresource);
+    if (track === 'update')
+      recordUpdate(previous, candidate, opts.manager, apiVersionOf(resource), opts.subresource);
     if (previous) {
       candidate.metadata.resourceVersion = previous.metadata.resourceVersion;
       if (deepEqual(comparable(candidate), comparable(previous))) return previous;
@@ -179,7 +205,12 @@ export class Operations {
     return this.#store.update(resource, candidate);
   }
 
-  create(resource: ResourceType, namespace: string | undefined, body: KubeObject, opts: WriteOptions): KubeObject {
+  create(
+    resource: ResourceType,
+    namespace: string | undefined,
+    body: KubeObject,
+    opts: WriteOptions
+  ): KubeObject {
     this.#checkIdentity(resource, namespace, body);
     const md = body.metadata;
     if (!md.name && md.generateName) md.name = `${String(md.generateName)}${randomSuffix(5)}`;
@@ -203,9 +234,15 @@ export class Operations {
     const previous = this.get(resource, namespace, name);
     const rv = body.metadata.resourceVersion;
     if (rv !== undefined && rv !== '' && rv !== previous.metadata.resourceVersion) {
-      throw conflict(resource.plural, resource.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        resource.plural,
+        resource.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again'
+      );
     }
-    if (body.metadata.managedFields === undefined) body.metadata.managedFields = previous.metadata.managedFields;
+    if (body.metadata.managedFields === undefined)
+      body.metadata.managedFields = previous.metadata.managedFields;
     return this.#commit(resource, previous, body, opts, 'update');
   }
 
@@ -218,7 +255,11 @@ export class Operations {
     opts: WriteOptions
   ): KubeObject {
     if (!PATCH_TYPES.includes(contentType)) {
-      throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`);
+      throw new ApiError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: ${PATCH_TYPES.join(', ')}`
+      );
     }
     this.#checkNamespace(resource, namespace, contentType === APPLY_PATCH, name);
     if (contentType === APPLY_PATCH || contentType === 'application/apply-patch+cbor') {
@@ -237,7 +278,12 @@ export class Operations {
     else patched = strategicMergePatch(previous, parsed);
     const rv = patched.metadata?.resourceVersion;
     if (rv !== undefined && rv !== previous.metadata.resourceVersion) {
-      throw conflict(resource.plural, resource.group, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        resource.plural,
+        resource.group,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again'
+      );
     }
     this.#checkIdentity(resource, namespace, patched, name);
     return this.#commit(resource, previous, patched, opts, 'update');
@@ -251,7 +297,9 @@ export class Operations {
     opts: WriteOptions
   ): KubeObject {
     if (!opts.manager) {
-      throw badRequest('PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch');
+      throw badRequest(
+        'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch'
+      );
     }
     let applied: unknown;
     try {
@@ -259,9 +307,12 @@ export class Operations {
     } catch (e) {
       throw badRequest(`error decoding YAML: ${(e as Error).message}`);
     }
-    if (!isPlainObject(applied)) throw badRequest('error decoding YAML: the applied configuration must be an object');
+    if (!isPlainObject(applied))
+      throw badRequest('error decoding YAML: the applied configuration must be an object');
     if (!applied.apiVersion || !applied.kind) {
-      throw badRequest("error decoding YAML: Object 'Kind' is missing or 'apiVersion' is missing in applied configuration");
+      throw badRequest(
+        "error decoding YAML: Object 'Kind' is missing or 'apiVersion' is missing in applied configuration"
+      );
     }
     this.#checkIdentity(resource, namespace, applied, name);
     const previous = this.#store.get(resource, namespace, name);
@@ -287,18 +338,36 @@ export class Operations {
     return this.#commit(resource, previous, result, opts, 'none');
   }
 
-  delete(resource: ResourceType, namespace: string | undefined, name: string, opts: DeleteOptions): KubeObject {
+  delete(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions
+  ): KubeObject {
     const obj = this.get(resource, namespace, name);
     const pre = opts.preconditions;
     if (pre?.uid && pre.uid !== obj.metadata.uid) {
-      throw conflict(resource.plural, resource.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(obj.metadata.uid)}`);
+      throw conflict(
+        resource.plural,
+        resource.group,
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${String(obj.metadata.uid)}`
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== obj.metadata.resourceVersion) {
-      throw conflict(resource.plural, resource.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(obj.metadata.resourceVersion)}`);
+      throw conflict(
+        resource.plural,
+        resource.group,
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${String(obj.metadata.resourceVersion)}`
+      );
     }
     if (opts.dryRun) return obj;
     if (resource.kind === 'Pod') return this.#deletePod(resource, obj, opts);
-    const finalizers = [...(obj.metadata.finalizers ?? []), ...(resource.kind === 'Namespace' ? (obj.spec?.finalizers ?? []) : [])];
+    const finalizers = [
+      ...(obj.metadata.finalizers ?? []),
+      ...(resource.kind === 'Namespace' ? (obj.spec?.finalizers ?? []) : [])
+    ];
     if (finalizers.length > 0) {
       if (obj.metadata.deletionTimestamp) return obj;
       obj.metadata.deletionTimestamp = nowIso();
@@ -328,7 +397,9 @@ export class Operations {
       }
       return pod;
     }
-    pod.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    pod.metadata.deletionTimestamp = new Date(Date.now() + grace * 1000)
+      .toISOString()
+      .replace(/\.\d+Z$/, 'Z');
     pod.metadata.deletionGracePeriodSeconds = grace;
     return this.#store.update(resource, pod);
   }

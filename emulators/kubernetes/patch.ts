@@ -29,7 +29,12 @@ function mergeKeyedList(base: unknown[], patch: unknown[], field: string, opts: 
   return out;
 }
 
-export function mergeValue(base: unknown, patch: unknown, field: string, opts: MergeOptions): unknown {
+export function mergeValue(
+  base: unknown,
+  patch: unknown,
+  field: string,
+  opts: MergeOptions
+): unknown {
   if (isPlainObject(patch)) {
     const out: KubeObject = isPlainObject(base) ? structuredClone(base) : {};
     for (const [k, v] of Object.entries(patch)) {
@@ -75,7 +80,11 @@ function parsePointer(pointer: string): string[] {
 }
 
 function patchFailed(message: string): ApiError {
-  return new ApiError(422, 'Invalid', `the server rejected our request due to an error in our request: ${message}`);
+  return new ApiError(
+    422,
+    'Invalid',
+    `the server rejected our request due to an error in our request: ${message}`
+  );
 }
 
 function resolveParent(doc: unknown, tokens: string[]): { parent: unknown; last: string } {
@@ -111,7 +120,8 @@ function addAt(doc: unknown, pointer: string, value: unknown, replace: boolean):
     if (replace) parent[idx] = structuredClone(value);
     else parent.splice(idx, 0, structuredClone(value));
   } else if (isPlainObject(parent)) {
-    if (replace && !(last in parent)) throw patchFailed(`replace operation does not apply: doc is missing key: ${pointer}`);
+    if (replace && !(last in parent))
+      throw patchFailed(`replace operation does not apply: doc is missing key: ${pointer}`);
     parent[last] = structuredClone(value);
   } else {
     throw patchFailed(`cannot add at ${pointer}`);

@@ -39,8 +39,6 @@ export interface ResourceType {
   tracksGeneration: boolean;
 }
 
-const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-
 function def(
   group: string,
   version: string,
@@ -154,7 +152,11 @@ export function resourceKey(r: ResourceType): string {
   return `${r.group}/${r.plural}`;
 }
 
-export function findByPath(group: string, version: string, plural: string): ResourceType | undefined {
+export function findByPath(
+  group: string,
+  version: string,
+  plural: string
+): ResourceType | undefined {
   return RESOURCES.find(r => r.group === group && r.version === version && r.plural === plural);
 }
 
@@ -171,6 +173,7 @@ export function mustFind(apiVersion: string, kind: string): ResourceType {
 
 export const groupVersions = (): { group: string; version: string }[] => {
   const seen = new Map<string, { group: string; version: string }>();
-  for (const r of RESOURCES) seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
+  for (const r of RESOURCES)
+    seen.set(`${r.group}/${r.version}`, { group: r.group, version: r.version });
   return [...seen.values()];
 };

@@ -52,7 +52,10 @@ export function parseRoute(pathname: string): Route {
   if (path === '/version') return { type: 'version' };
   if (path === '/api') return { type: 'api' };
   if (path === '/apis') return { type: 'apis' };
-  const segs = path.split('/').filter(s => s.length > 0).map(decodeURIComponent);
+  const segs = path
+    .split('/')
+    .filter(s => s.length > 0)
+    .map(decodeURIComponent);
   if (segs[0] === 'api' && segs[1] === 'v1') return resourceRoute('', 'v1', segs.slice(2));
   if (segs[0] === 'apis' && segs[1] !== undefined) {
     if (segs[2] === undefined) return { type: 'group', group: segs[1] };

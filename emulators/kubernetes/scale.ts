@@ -25,7 +25,11 @@ export function toScale(obj: KubeObject): KubeObject {
 }
 
 /** Replica count requested by a Scale update or patch. */
-export function requestedReplicas(current: KubeObject, body: string, contentType: string | undefined): number {
+export function requestedReplicas(
+  current: KubeObject,
+  body: string,
+  contentType: string | undefined
+): number {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
@@ -35,7 +39,10 @@ export function requestedReplicas(current: KubeObject, body: string, contentType
   const scale = toScale(current);
   let next: KubeObject;
   if (contentType === undefined || contentType.startsWith('application/json')) {
-    next = contentType === 'application/json-patch+json' ? jsonPatch(scale, parsed) : (parsed as KubeObject);
+    next =
+      contentType === 'application/json-patch+json'
+        ? jsonPatch(scale, parsed)
+        : (parsed as KubeObject);
   } else {
     next = mergePatch(scale, parsed);
   }

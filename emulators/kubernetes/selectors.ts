@@ -2,8 +2,7 @@ import { badRequest } from './errors.ts';
 import type { KubeObject } from './types.ts';
 
 type Requirement =
-  | { op: 'in' | 'notin'; key: string; values: string[] }
-  | { op: 'exists' | '!exists'; key: string };
+  { op: 'in' | 'notin'; key: string; values: string[] } | { op: 'exists' | '!exists'; key: string };
 
 export type Matcher = (obj: KubeObject) => boolean;
 
@@ -42,7 +41,9 @@ function parseTerm(term: string): Requirement {
   }
   if (/^![^\s=!(),]+$/.test(term)) return { op: '!exists', key: term.slice(1) };
   if (/^[^\s=!(),]+$/.test(term)) return { op: 'exists', key: term };
-  throw badRequest(`unable to parse requirement: found '${term}', expected: in, notin, =, ==, !=, gt, lt`);
+  throw badRequest(
+    `unable to parse requirement: found '${term}', expected: in, notin, =, ==, !=, gt, lt`
+  );
 }
 
 function matches(req: Requirement, labels: Record<string, string>): boolean {

@@ -39,7 +39,12 @@ function isWatch(query: Record<string, string>): boolean {
   return query.watch === 'true' || query.watch === '1';
 }
 
-function classify(method: string, route: Route, query: Record<string, string>, contentType?: string): Verb {
+function classify(
+  method: string,
+  route: Route,
+  query: Record<string, string>,
+  contentType?: string
+): Verb {
   if (route.type !== 'resource') return 'discovery';
   switch (method) {
     case 'GET':
@@ -129,16 +134,28 @@ export function createHandler(ctx: ServerContext) {
     };
   }
 
-  async function scale(route: ResourceRoute, req: IncomingMessage, query: Record<string, string>): Promise<Reply> {
+  async function scale(
+    route: ResourceRoute,
+    req: IncomingMessage,
+    query: Record<string, string>
+  ): Promise<Reply> {
     const { resource, namespace } = route;
     const name = route.name ?? '';
     const current = operations.get(resource, namespace, name);
     if (req.method === 'GET') return { status: 200, body: toScale(current) };
-    if (req.method !== 'PUT' && req.method !== 'PATCH') throw new ApiError(405, 'MethodNotAllowed', 'method not allowed');
+    if (req.method !== 'PUT' && req.method !== 'PATCH')
+      throw new ApiError(405, 'MethodNotAllowed', 'method not allowed');
     const replicas = requestedReplicas(current, await readBody(req), req.headers['content-type']);
     const opts: WriteOptions = { manager: managerOf(req, query), dryRun: dryRunOf(query) };
     const body = JSON.stringify({ spec: { replicas } });
-    const updated = operations.patch(resource, namespace, name, body, 'application/merge-patch+json', opts);
+    const updated = operations.patch(
+      resource,
+      namespace,
+      name,
+      body,
+      'application/merge-patch+json',
+      opts
+    );
     return { status: 200, body: toScale(updated) };
   }
 
@@ -158,7 +175,8 @@ export function createHandler(ctx: ServerContext) {
     const method = req.method ?? 'GET';
     const write = (): WriteOptions => {
       // Apply has no fallback manager: fieldManager is required there.
-      const manager = contentType === APPLY_PATCH ? (query.fieldManager ?? '') : managerOf(req, query);
+      const manager =
+        contentType === APPLY_PATCH ? (query.fieldManager ?? '') : managerOf(req, query);
       const opts: WriteOptions = { manager, dryRun: dryRunOf(query) };
       if (subresource) opts.subresource = subresource;
       if (query.force === 'true') opts.force = true;
@@ -167,7 +185,10 @@ export function createHandler(ctx: ServerContext) {
     if (method === 'GET' && !name) {
       if (!isWatch(query)) return list(route, query);
       if (faults.take(['gone'], info)) {
-        writeGone(res, `too old resource version: ${query.resourceVersion ?? '0'} (${store.currentRv})`);
+        writeGone(
+          res,
+          `too old resource version: ${query.resourceVersion ?? '0'} (${store.currentRv})`
+        );
         return undefined;
       }
       const closeFault = faults.take(['watch-close'], info);
@@ -184,14 +205,16 @@ export function createHandler(ctx: ServerContext) {
           allowBookmarks: query.allowWatchBookmarks === 'true',
           sendInitialEvents: query.sendInitialEvents === 'true',
           timeoutSeconds: query.timeoutSeconds ? Number(query.timeoutSeconds) : undefined,
-          closeAfterEvents: closeFault?.type === 'watch-close' ? (closeFault.afterEvents ?? 0) : undefined,
+          closeAfterEvents:
+            closeFault?.type === 'watch-close' ? (closeFault.afterEvents ?? 0) : undefined,
           bookmarkIntervalMs: ctx.bookmarkIntervalMs
         },
         ctx.trackWatch
       );
       return undefined;
     }
-    if (method === 'GET') return { status: 200, body: operations.get(resource, namespace, name ?? '') };
+    if (method === 'GET')
+      return { status: 200, body: operations.get(resource, namespace, name ?? '') };
     if (method === 'POST' && !name) {
       const body = parseObject(await readBody(req), contentType);
       return { status: 201, body: operations.create(resource, namespace, body, write()) };
@@ -207,13 +230,23 @@ export function createHandler(ctx: ServerContext) {
       return { status: existed ? 200 : 201, body: result };
     }
     if (method === 'DELETE') return remove(route, req, query);
-    throw new ApiError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+    throw new ApiError(
+      405,
+      'MethodNotAllowed',
+      `the server does not allow this method on the requested resource`
+    );
   }
 
-  async function remove(route: ResourceRoute, req: IncomingMessage, query: Record<string, string>): Promise<Reply> {
+  async function remove(
+    route: ResourceRoute,
+    req: IncomingMessage,
+    query: Record<string, string>
+  ): Promise<Reply> {
     const raw = await readBody(req);
     const body = raw.trim() ? parseObject(raw, req.headers['content-type']) : {};
-    const opts: DeleteOptions = { dryRun: dryRunOf(query) || body.dryRun?.includes?.('All') === true };
+    const opts: DeleteOptions = {
+      dryRun: dryRunOf(query) || body.dryRun?.includes?.('All') === true
+    };
     const grace = query.gracePeriodSeconds ?? body.gracePeriodSeconds;
     if (grace !== undefined) opts.gracePeriodSeconds = Number(grace);
     const propagation = query.propagationPolicy ?? body.propagationPolicy;
@@ -251,12 +284,14 @@ export function createHandler(ctx: ServerContext) {
         return { status: 200, body: apiGroupList() };
       case 'group': {
         const group = apiGroup(route.group);
-        if (!group) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+        if (!group)
+          throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
         return { status: 200, body: group };
       }
       case 'resourceList': {
         const list = apiResourceList(route.group, route.version);
-        if (!list) throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
+        if (!list)
+          throw new ApiError(404, 'NotFound', 'the server could not find the requested resource');
         return { status: 200, body: list };
       }
       default:
@@ -282,7 +317,14 @@ export function createHandler(ctx: ServerContext) {
     const method = req.method ?? 'GET';
     const contentType = req.headers['content-type']?.split(';')[0]?.trim();
     const verb = classify(method, route, query, contentType);
-    const record: RequestRecord = { method, path: url.pathname, query, status: 0, at: performance.now(), verb };
+    const record: RequestRecord = {
+      method,
+      path: url.pathname,
+      query,
+      status: 0,
+      at: performance.now(),
+      verb
+    };
     if (contentType) record.contentType = contentType;
     if (route.type === 'resource') {
       record.resource = route.resource.plural;
@@ -302,7 +344,9 @@ export function createHandler(ctx: ServerContext) {
         const headers: Record<string, string> = {};
         const retry = statusFault.retryAfterSeconds ?? (statusFault.status === 429 ? 1 : undefined);
         if (retry !== undefined) headers['Retry-After'] = String(retry);
-        const reason = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' }[statusFault.status];
+        const reason = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' }[
+          statusFault.status
+        ];
         const message = {
           429: 'Too many requests, please try again later.',
           500: 'Internal error occurred: injected fault',
@@ -336,4 +380,3 @@ export function createHandler(ctx: ServerContext) {
     }
   };
 }
-

@@ -51,7 +51,9 @@ export class Store {
   }
 
   get(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
-    const obj = this.#bucket(resource).get(objectKey(resource.namespaced ? namespace : undefined, name));
+    const obj = this.#bucket(resource).get(
+      objectKey(resource.namespaced ? namespace : undefined, name)
+    );
     return obj ? structuredClone(obj) : undefined;
   }
 
@@ -75,11 +77,17 @@ export class Store {
   }
 
   update(resource: ResourceType, obj: KubeObject): KubeObject {
-    const previous = this.#bucket(resource).get(objectKey(obj.metadata.namespace, obj.metadata.name));
+    const previous = this.#bucket(resource).get(
+      objectKey(obj.metadata.namespace, obj.metadata.name)
+    );
     return this.#write(resource, obj, 'MODIFIED', previous);
   }
 
-  remove(resource: ResourceType, namespace: string | undefined, name: string): KubeObject | undefined {
+  remove(
+    resource: ResourceType,
+    namespace: string | undefined,
+    name: string
+  ): KubeObject | undefined {
     const bucket = this.#bucket(resource);
     const key = objectKey(resource.namespaced ? namespace : undefined, name);
     const existing = bucket.get(key);

@@ -3,15 +3,7 @@
 export type KubeObject = Record<string, any>;
 
 export type Verb =
-  | 'get'
-  | 'list'
-  | 'watch'
-  | 'create'
-  | 'update'
-  | 'patch'
-  | 'apply'
-  | 'delete'
-  | 'discovery';
+  'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'apply' | 'delete' | 'discovery';
 
 export interface RequestRecord {
   method: string;

@@ -34,7 +34,9 @@ function schemaCauses(resource: ResourceType, obj: KubeObject): StatusCause[] {
       let field = fieldFromPointer(err.instancePath);
       let cause: StatusCause;
       if (err.keyword === 'required') {
-        field = field ? `${field}.${String(err.params.missingProperty)}` : String(err.params.missingProperty);
+        field = field
+          ? `${field}.${String(err.params.missingProperty)}`
+          : String(err.params.missingProperty);
         cause = { reason: 'FieldValueRequired', field, message: 'Required value' };
       } else if (err.keyword === 'enum') {
         const allowed = ((err.params.allowedValues ?? []) as unknown[]).map(v => JSON.stringify(v));
@@ -70,10 +72,14 @@ function valueAt(obj: KubeObject, pointer: string): unknown {
 export function checkTypeMeta(resource: ResourceType, obj: KubeObject): void {
   const apiVersion = apiVersionOf(resource);
   if (obj.kind !== undefined && obj.kind !== resource.kind) {
-    throw badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${resource.kind})`);
+    throw badRequest(
+      `the kind in the data (${String(obj.kind)}) does not match the expected kind (${resource.kind})`
+    );
   }
   if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
-    throw badRequest(`the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`);
+    throw badRequest(
+      `the API version in the data (${String(obj.apiVersion)}) does not match the expected API version (${apiVersion})`
+    );
   }
 }
 

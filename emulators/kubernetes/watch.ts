@@ -69,7 +69,9 @@ export function serveWatch(
   };
 
   const inScope = (obj: KubeObject | undefined): boolean =>
-    !!obj && (req.namespace === undefined || obj.metadata?.namespace === req.namespace) && req.match(obj);
+    !!obj &&
+    (req.namespace === undefined || obj.metadata?.namespace === req.namespace) &&
+    req.match(obj);
 
   const deliver = (event: StoreEvent): void => {
     if (resourceKey(event.resource) !== resourceKey(resource)) return;
@@ -103,7 +105,11 @@ export function serveWatch(
     const n = Number(rv);
     const events = Number.isFinite(n) ? store.eventsAfter(resource, n) : 'expired';
     if (events === 'expired') {
-      const status = statusObject(410, 'Expired', `too old resource version: ${rv} (${store.compactedRv + 1})`);
+      const status = statusObject(
+        410,
+        'Expired',
+        `too old resource version: ${rv} (${store.compactedRv + 1})`
+      );
       write('ERROR', status);
       end();
       return;

@@ -10,7 +10,10 @@ import type { AzureEndpoints } from './environment.ts';
 export const RETRY_OPTIONS = { maxRetries: 6, retryDelayInMs: 1000, maxRetryDelayInMs: 60_000 };
 
 /** Options every ARM client of one run shares: where ARM is and how to retry. */
-export function clientOptions(endpoints: AzureEndpoints): { endpoint: string; retryOptions: typeof RETRY_OPTIONS } {
+export function clientOptions(endpoints: AzureEndpoints): {
+  endpoint: string;
+  retryOptions: typeof RETRY_OPTIONS;
+} {
   return { endpoint: endpoints.resourceManager, retryOptions: RETRY_OPTIONS };
 }
 
@@ -23,7 +26,11 @@ export interface ArmClients {
   readonly endpoints: AzureEndpoints;
 }
 
-export function armClients(credential: TokenCredential, subscriptionId: string, endpoints: AzureEndpoints): ArmClients {
+export function armClients(
+  credential: TokenCredential,
+  subscriptionId: string,
+  endpoints: AzureEndpoints
+): ArmClients {
   const options = clientOptions(endpoints);
   return {
     subscriptionId,

@@ -16,25 +16,35 @@ type Json = Record<string, unknown>;
  * declares. Values AKS fills in or changes by itself (node counts of autoscaled pools, fqdn,
  * extra tags from policies) are not.
  */
-export function clusterDifferences(spec: ClusterSpec, template: TemplateResource, live: GenericResource): string[] {
+export function clusterDifferences(
+  spec: ClusterSpec,
+  template: TemplateResource,
+  live: GenericResource
+): string[] {
   const differences: string[] = [];
   const props = (live.properties ?? {}) as Json;
   if (spec.location && normaliseLocation(live.location) !== normaliseLocation(spec.location)) {
     differences.push(`location: ${live.location} → ${spec.location}`);
   }
   const tags = withOwnerTags(spec.tags, { [CLUSTER_TAG]: spec.name });
-  if (!hasTags(live.tags, tags)) differences.push(`tags: ${JSON.stringify(live.tags ?? {})} → ${JSON.stringify(tags)}`);
+  if (!hasTags(live.tags, tags))
+    differences.push(`tags: ${JSON.stringify(live.tags ?? {})} → ${JSON.stringify(tags)}`);
   if (spec.kubernetesVersion && !sameVersion(spec.kubernetesVersion, props)) {
-    differences.push(`kubernetesVersion: ${String(props.currentKubernetesVersion ?? props.kubernetesVersion)} → ${spec.kubernetesVersion}`);
+    differences.push(
+      `kubernetesVersion: ${String(props.currentKubernetesVersion ?? props.kubernetesVersion)} → ${spec.kubernetesVersion}`
+    );
   }
   for (const key of ['identity', 'sku', 'kind'] as const) {
-    if (template[key] !== undefined) differences.push(...literalDifferences(template[key], (live as Json)[key], key));
+    if (template[key] !== undefined)
+      differences.push(...literalDifferences(template[key], (live as Json)[key], key));
   }
   differences.push(...literalDifferences(template.properties ?? {}, props, 'properties'));
   const scaler = (props.autoScalerProfile ?? {}) as Json;
   const grace = String(spec.maxGracefulTerminationSec);
   if (String(scaler['max-graceful-termination-sec'] ?? '') !== grace) {
-    differences.push(`properties.autoScalerProfile.max-graceful-termination-sec: ${show(scaler['max-graceful-termination-sec'])} → "${grace}"`);
+    differences.push(
+      `properties.autoScalerProfile.max-graceful-termination-sec: ${show(scaler['max-graceful-termination-sec'])} → "${grace}"`
+    );
   }
   differences.push(...poolDifferences(spec, props));
   return differences;
@@ -59,7 +69,8 @@ function poolDifferences(spec: ClusterSpec, props: Json): string[] {
       continue;
     }
     const compare = (field: string, wanted: unknown, actual: unknown): void => {
-      if (wanted !== undefined && !sameValue(wanted, actual)) differences.push(`${where}.${field}: ${show(actual)} → ${show(wanted)}`);
+      if (wanted !== undefined && !sameValue(wanted, actual))
+        differences.push(`${where}.${field}: ${show(actual)} → ${show(wanted)}`);
     };
     compare('mode', want.mode, have.mode);
     compare('vmSize', want.vmSize, have.vmSize);

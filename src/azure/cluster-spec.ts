@@ -55,7 +55,13 @@ export interface PoolSpec {
 
 export function desiredPools(spec: ClusterSpec): PoolSpec[] {
   const pools: PoolSpec[] = [
-    { name: 'system', mode: 'System', vmSize: spec.systemVmSize, enableAutoScaling: false, nodeTaints: ['CriticalAddonsOnly=true:NoSchedule'] },
+    {
+      name: 'system',
+      mode: 'System',
+      vmSize: spec.systemVmSize,
+      enableAutoScaling: false,
+      nodeTaints: ['CriticalAddonsOnly=true:NoSchedule']
+    },
     {
       name: 'gadgetron',
       mode: 'User',
@@ -67,7 +73,14 @@ export function desiredPools(spec: ClusterSpec): PoolSpec[] {
     }
   ];
   if (spec.gpu) {
-    pools.push({ name: 'gpu', mode: 'User', enableAutoScaling: true, minCount: 0, maxCount: spec.maxNodes, nodeTaints: ['sku=gpu:NoSchedule'] });
+    pools.push({
+      name: 'gpu',
+      mode: 'User',
+      enableAutoScaling: true,
+      minCount: 0,
+      maxCount: spec.maxNodes,
+      nodeTaints: ['sku=gpu:NoSchedule']
+    });
   }
   return pools;
 }

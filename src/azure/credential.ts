@@ -1,5 +1,10 @@
 import * as core from '@actions/core';
-import { AzureCliCredential, ClientAssertionCredential, EnvironmentCredential, type TokenCredential } from '@azure/identity';
+import {
+  AzureCliCredential,
+  ClientAssertionCredential,
+  EnvironmentCredential,
+  type TokenCredential
+} from '@azure/identity';
 import { ActionFailure } from '../runtime/failure.ts';
 import { ARM_SCOPE, PUBLIC_CLOUD, type AzureEndpoints } from './environment.ts';
 
@@ -34,19 +39,31 @@ export const GITHUB_OIDC_AUDIENCE = 'api://AzureADTokenExchange';
  * 2. The Azure CLI's login (azure/login).
  * 3. Environment credentials (AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH).
  */
-export function credentialCandidates(identity: AzureIdentity, endpoints: AzureEndpoints, env: NodeJS.ProcessEnv = process.env): Candidate[] {
+export function credentialCandidates(
+  identity: AzureIdentity,
+  endpoints: AzureEndpoints,
+  env: NodeJS.ProcessEnv = process.env
+): Candidate[] {
   const authority = {
     authorityHost: endpoints.authorityHost,
     // Instance discovery asks the public cloud about the host; other hosts describe themselves.
     disableInstanceDiscovery: endpoints.authorityHost !== PUBLIC_CLOUD.authorityHost
   };
-  const inGitHubJob = Boolean(env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  const inGitHubJob = Boolean(
+    env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN
+  );
   const { tenantId, clientId } = identity;
   const oidc: Candidate =
     inGitHubJob && tenantId && clientId
       ? {
           method: 'GitHub OIDC federation',
-          create: () => new ClientAssertionCredential(tenantId, clientId, () => core.getIDToken(GITHUB_OIDC_AUDIENCE), authority),
+          create: () =>
+            new ClientAssertionCredential(
+              tenantId,
+              clientId,
+              () => core.getIDToken(GITHUB_OIDC_AUDIENCE),
+              authority
+            ),
           fix: `add a federated credential for this repository to app ${clientId} in tenant ${tenantId} (issuer https://token.actions.githubusercontent.com, audience ${GITHUB_OIDC_AUDIENCE})`
         }
       : {
@@ -60,7 +77,12 @@ export function credentialCandidates(identity: AzureIdentity, endpoints: AzureEn
         };
   const cli: Candidate = {
     method: 'Azure CLI',
-    create: () => new AzureCliCredential({ ...(tenantId ? { tenantId } : {}), subscription: identity.subscriptionId, processTimeoutInMs: 30_000 }),
+    create: () =>
+      new AzureCliCredential({
+        ...(tenantId ? { tenantId } : {}),
+        subscription: identity.subscriptionId,
+        processTimeoutInMs: 30_000
+      }),
     fix: 'run azure/login before this step (or `az login` on a self-hosted runner)'
   };
   const environment: Candidate =
@@ -90,7 +112,9 @@ export async function resolveCredential(
   const attempts: string[] = [];
   for (const candidate of credentialCandidates(identity, endpoints, env)) {
     if (!candidate.create) {
-      attempts.push(`- ${candidate.method}: not tried, ${candidate.skipped}. To use it, ${candidate.fix}.`);
+      attempts.push(
+        `- ${candidate.method}: not tried, ${candidate.skipped}. To use it, ${candidate.fix}.`
+      );
       continue;
     }
     const credential = candidate.create();
@@ -107,6 +131,10 @@ export async function resolveCredential(
 
 function firstLine(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  const line = message.split('\n').map(l => l.trim()).find(Boolean) ?? 'failed';
+  const line =
+    message
+      .split('\n')
+      .map(l => l.trim())
+      .find(Boolean) ?? 'failed';
   return (line.length > 300 ? `${line.slice(0, 297)}...` : line).replace(/\.$/, '');
 }

@@ -30,12 +30,24 @@ export interface DeployOptions {
  * telling the log every resource's state at most once per interval. A failed deployment becomes
  * an ActionFailure with ARM's code and message for each failing resource, and a hint.
  */
-export async function deployTemplate(clients: ArmClients, request: DeploymentRequest, options: DeployOptions): Promise<DeploymentResult> {
+export async function deployTemplate(
+  clients: ArmClients,
+  request: DeploymentRequest,
+  options: DeployOptions
+): Promise<DeploymentResult> {
   const intervalMs = options.progressIntervalMs ?? 15_000;
   const progress = new ProgressReporter(intervalMs, options.log);
-  const poller = clients.deployments.deployments.createOrUpdate(request.resourceGroup, request.name, {
-    properties: { mode: 'Incremental', template: request.template, parameters: request.parameters }
-  });
+  const poller = clients.deployments.deployments.createOrUpdate(
+    request.resourceGroup,
+    request.name,
+    {
+      properties: {
+        mode: 'Incremental',
+        template: request.template,
+        parameters: request.parameters
+      }
+    }
+  );
   let settled = false;
   const outcome = poller.then(
     result => ({ ok: true as const, result }),
@@ -50,24 +62,44 @@ export async function deployTemplate(clients: ArmClients, request: DeploymentReq
   }
   const ended = await outcome;
   if (ended.ok && ended.result.properties?.provisioningState === 'Succeeded') {
-    options.log(`Deployment ${request.name} succeeded after ${formatElapsed(progress.elapsedMs())}.`);
-    return { outputs: outputValues(ended.result.properties.outputs), durationMs: progress.elapsedMs() };
+    options.log(
+      `Deployment ${request.name} succeeded after ${formatElapsed(progress.elapsedMs())}.`
+    );
+    return {
+      outputs: outputValues(ended.result.properties.outputs),
+      durationMs: progress.elapsedMs()
+    };
   }
-  throw new ActionFailure(await failureMessage(clients, request, ended.ok ? undefined : ended.error));
+  throw new ActionFailure(
+    await failureMessage(clients, request, ended.ok ? undefined : ended.error)
+  );
 }
 
 /** `Microsoft.ContainerService/managedClusters/aks1 Running, ...` from the deployment's operations. */
-async function operationStates(clients: ArmClients, request: DeploymentRequest): Promise<string | undefined> {
+async function operationStates(
+  clients: ArmClients,
+  request: DeploymentRequest
+): Promise<string | undefined> {
   const operations = await listOperations(clients, request);
   const states = operations
     .filter(op => op.properties?.targetResource?.resourceName)
-    .map(op => `${shortType(op.properties?.targetResource?.resourceType)}/${op.properties?.targetResource?.resourceName} ${op.properties?.provisioningState ?? 'Accepted'}`);
+    .map(
+      op =>
+        `${shortType(op.properties?.targetResource?.resourceType)}/${op.properties?.targetResource?.resourceName} ${op.properties?.provisioningState ?? 'Accepted'}`
+    );
   return states.length > 0 ? states.join(', ') : 'accepted, waiting for the first resource';
 }
 
-async function listOperations(clients: ArmClients, request: DeploymentRequest): Promise<DeploymentOperation[]> {
+async function listOperations(
+  clients: ArmClients,
+  request: DeploymentRequest
+): Promise<DeploymentOperation[]> {
   const operations: DeploymentOperation[] = [];
-  for await (const op of clients.deployments.deploymentOperations.list(request.resourceGroup, request.name)) operations.push(op);
+  for await (const op of clients.deployments.deploymentOperations.list(
+    request.resourceGroup,
+    request.name
+  ))
+    operations.push(op);
   return operations;
 }
 
@@ -77,7 +109,9 @@ function shortType(type: string | undefined): string {
 
 function outputValues(outputs: unknown): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [name, output] of Object.entries((outputs ?? {}) as Record<string, { value?: unknown }>)) {
+  for (const [name, output] of Object.entries(
+    (outputs ?? {}) as Record<string, { value?: unknown }>
+  )) {
     values[name] = output?.value;
   }
   return values;
@@ -87,7 +121,11 @@ function outputValues(outputs: unknown): Record<string, unknown> {
  * The failing resources with ARM's code and message each; falls back to the deployment's own
  * error, then to what the SDK threw.
  */
-async function failureMessage(clients: ArmClients, request: DeploymentRequest, thrown: unknown): Promise<string> {
+async function failureMessage(
+  clients: ArmClients,
+  request: DeploymentRequest,
+  thrown: unknown
+): Promise<string> {
   const lines: string[] = [];
   // An HTTP error means the request itself was refused (an invalid template, say): nothing ran.
   const refused = statusOf(thrown) !== undefined;
@@ -109,7 +147,9 @@ async function failureMessage(clients: ArmClients, request: DeploymentRequest, t
   if (lines.length === 0) {
     let error: ArmError | undefined = refused ? armErrorOf(thrown) : undefined;
     if (!error) {
-      const deployment = await clients.deployments.deployments.get(request.resourceGroup, request.name).catch(() => undefined);
+      const deployment = await clients.deployments.deployments
+        .get(request.resourceGroup, request.name)
+        .catch(() => undefined);
       error = deployment?.properties?.error;
     }
     if (!error && thrown !== undefined) error = armErrorOf(thrown);

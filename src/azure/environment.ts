@@ -15,7 +15,8 @@ export const PUBLIC_CLOUD: AzureEndpoints = {
 };
 
 export function azureEndpoints(env: NodeJS.ProcessEnv = process.env): AzureEndpoints {
-  const trim = (url: string | undefined): string | undefined => url?.trim().replace(/\/+$/, '') || undefined;
+  const trim = (url: string | undefined): string | undefined =>
+    url?.trim().replace(/\/+$/, '') || undefined;
   return {
     resourceManager: trim(env.AZURE_RESOURCE_MANAGER_ENDPOINT) ?? PUBLIC_CLOUD.resourceManager,
     authorityHost: trim(env.AZURE_AUTHORITY_HOST) ?? PUBLIC_CLOUD.authorityHost

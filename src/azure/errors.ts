@@ -54,16 +54,34 @@ const HINTS: [RegExp, string][] = [
     /AuthorizationFailed|LinkedAuthorizationFailed|RoleAssignmentNotFound/i,
     "the identity lacks permission: grant it Contributor (and for AKS also 'Azure Kubernetes Service Cluster User Role') on the resource group or subscription"
   ],
-  [/MissingSubscriptionRegistration|SubscriptionNotRegistered/i, 'register the resource provider once: `az provider register --namespace NAMESPACE`'],
+  [
+    /MissingSubscriptionRegistration|SubscriptionNotRegistered/i,
+    'register the resource provider once: `az provider register --namespace NAMESPACE`'
+  ],
   [
     /StorageAccountAlreadyTaken|StorageAccountAlreadyExists|AccountNameInvalid/i,
     'storage account names are global: choose another storage-account name'
   ],
-  [/DeploymentActive/i, 'another deployment to this resource group is still running: wait for it to finish and run again'],
-  [/InvalidTemplate|InvalidTemplateDeployment/i, "the template was refused before anything changed; the message names the part ARM rejected"],
-  [/ResourceGroupBeingDeleted/i, 'the resource group is being deleted: wait until it is gone and run again'],
-  [/RequestDisallowedByPolicy/i, 'an Azure Policy assignment forbids this resource: ask the subscription owner for an exemption or adjust the inputs the policy names'],
-  [/AADSTS700024|AADSTS70021/i, 'the GitHub OIDC token was refused: check the federated credential (subject and audience) of the app registration']
+  [
+    /DeploymentActive/i,
+    'another deployment to this resource group is still running: wait for it to finish and run again'
+  ],
+  [
+    /InvalidTemplate|InvalidTemplateDeployment/i,
+    'the template was refused before anything changed; the message names the part ARM rejected'
+  ],
+  [
+    /ResourceGroupBeingDeleted/i,
+    'the resource group is being deleted: wait until it is gone and run again'
+  ],
+  [
+    /RequestDisallowedByPolicy/i,
+    'an Azure Policy assignment forbids this resource: ask the subscription owner for an exemption or adjust the inputs the policy names'
+  ],
+  [
+    /AADSTS700024|AADSTS70021/i,
+    'the GitHub OIDC token was refused: check the federated credential (subject and audience) of the app registration'
+  ]
 ];
 
 /** A hint for the common errors users can fix themselves. */

@@ -17,7 +17,10 @@ const VARIABLES: Record<string, string> = {
 };
 
 /** Inputs as given, with the identity inputs falling back to AZURE_SUBSCRIPTION_ID, AZURE_TENANT_ID and AZURE_CLIENT_ID. */
-export function withIdentityDefaults(source: InputSource | undefined, env: NodeJS.ProcessEnv = process.env): InputSource {
+export function withIdentityDefaults(
+  source: InputSource | undefined,
+  env: NodeJS.ProcessEnv = process.env
+): InputSource {
   const base = source ?? environmentInputs(env);
   return name => {
     const given = base(name);
@@ -36,9 +39,19 @@ interface IdentityValues {
 export function identityProblems(values: IdentityValues): InputProblem[] {
   return values['subscription-id']
     ? []
-    : [new InputProblem('subscription-id', 'is required (or set AZURE_SUBSCRIPTION_ID)', 'the GUID of the Azure subscription')];
+    : [
+        new InputProblem(
+          'subscription-id',
+          'is required (or set AZURE_SUBSCRIPTION_ID)',
+          'the GUID of the Azure subscription'
+        )
+      ];
 }
 
 export function identityOf(values: IdentityValues): AzureIdentity {
-  return { subscriptionId: values['subscription-id'] ?? '', tenantId: values['tenant-id'], clientId: values['client-id'] };
+  return {
+    subscriptionId: values['subscription-id'] ?? '',
+    tenantId: values['tenant-id'],
+    clientId: values['client-id']
+  };
 }

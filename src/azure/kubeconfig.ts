@@ -28,7 +28,10 @@ export interface PreparedKubeconfig {
  * runs kubelogin; that user gets a token for the AKS server application from the action's own
  * credential instead (valid about an hour, like kubelogin's).
  */
-export async function prepareKubeconfig(content: string, credential: TokenCredential): Promise<PreparedKubeconfig> {
+export async function prepareKubeconfig(
+  content: string,
+  credential: TokenCredential
+): Promise<PreparedKubeconfig> {
   const config = (parse(content) ?? {}) as Json;
   const users = (Array.isArray(config.users) ? config.users : []) as NamedUser[];
   const secrets: string[] = [];
@@ -39,7 +42,8 @@ export async function prepareKubeconfig(content: string, credential: TokenCreden
     if (exec) {
       const scope = `${serverId(exec.args)}/.default`;
       const token = await credential.getToken(scope);
-      if (!token?.token) throw new Error(`No token was issued for the AKS server application (${scope})`);
+      if (!token?.token)
+        throw new Error(`No token was issued for the AKS server application (${scope})`);
       entry.user = { token: token.token };
       convertedExec = true;
     }
@@ -48,8 +52,15 @@ export async function prepareKubeconfig(content: string, credential: TokenCreden
       if (typeof value === 'string' && value) secrets.push(value);
     }
   }
-  const clusters = (Array.isArray(config.clusters) ? config.clusters : []) as { cluster?: { server?: string } }[];
-  return { text: convertedExec ? stringify(config) : content, secrets, convertedExec, server: clusters[0]?.cluster?.server };
+  const clusters = (Array.isArray(config.clusters) ? config.clusters : []) as {
+    cluster?: { server?: string };
+  }[];
+  return {
+    text: convertedExec ? stringify(config) : content,
+    secrets,
+    convertedExec,
+    server: clusters[0]?.cluster?.server
+  };
 }
 
 /** kubelogin's `--server-id` argument, else the AKS server application every Entra ID cluster accepts. */

@@ -10,14 +10,21 @@ export function literalDifferences(wanted: unknown, actual: unknown, path: strin
   if (isExpression(wanted)) return [];
   if (isObject(wanted)) {
     const live = isObject(actual) ? actual : {};
-    return Object.entries(wanted).flatMap(([key, value]) => literalDifferences(value, findKey(live, key), `${path}.${key}`));
+    return Object.entries(wanted).flatMap(([key, value]) =>
+      literalDifferences(value, findKey(live, key), `${path}.${key}`)
+    );
   }
   if (Array.isArray(wanted) && wanted.some(isExpression)) return [];
   return sameValue(wanted, actual) ? [] : [`${path}: ${show(actual)} → ${show(wanted)}`];
 }
 
 function isExpression(value: unknown): boolean {
-  return typeof value === 'string' && value.startsWith('[') && !value.startsWith('[[') && value.endsWith(']');
+  return (
+    typeof value === 'string' &&
+    value.startsWith('[') &&
+    !value.startsWith('[[') &&
+    value.endsWith(']')
+  );
 }
 
 function isObject(value: unknown): value is Json {
@@ -34,7 +41,8 @@ function findKey(object: Json, key: string): unknown {
 /** Equal up to the case of strings (ARM echoes `Standard` for `standard`) and the order of keys. */
 export function sameValue(a: unknown, b: unknown): boolean {
   if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
     return [...keys].every(k => sameValue(findKey(a, k), findKey(b, k)));

@@ -3,13 +3,18 @@ import { ValueProblem } from '../inputs/problem.ts';
 import { lines } from '../inputs/parsers.ts';
 import type { Parser } from '../inputs/read.ts';
 
-const show = (raw: string): string => JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+const show = (raw: string): string =>
+  JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Subscription, tenant and client ids: GUIDs, returned in lower case. */
 export const guid: Parser<string> = raw => {
-  if (!GUID.test(raw)) throw new ValueProblem(`${show(raw)} is not a GUID`, 'a GUID such as 00000000-0000-0000-0000-000000000000');
+  if (!GUID.test(raw))
+    throw new ValueProblem(
+      `${show(raw)} is not a GUID`,
+      'a GUID such as 00000000-0000-0000-0000-000000000000'
+    );
   return raw.toLowerCase();
 };
 
@@ -17,7 +22,10 @@ export const guid: Parser<string> = raw => {
 export const azureLocation: Parser<string> = raw => {
   const name = raw.replace(/\s+/g, '').toLowerCase();
   if (!/^[a-z][a-z0-9]{2,39}$/.test(name)) {
-    throw new ValueProblem(`${show(raw)} is not an Azure region name`, 'a region name such as westeurope or eastus2');
+    throw new ValueProblem(
+      `${show(raw)} is not an Azure region name`,
+      'a region name such as westeurope or eastus2'
+    );
   }
   return name;
 };
@@ -43,7 +51,10 @@ export const clusterName: Parser<string> = raw => {
 /** VM sizes as ARM names them, e.g. Standard_D8s_v5. */
 export const vmSize: Parser<string> = raw => {
   if (!/^(Standard|Basic)_[A-Za-z0-9_-]{2,40}$/.test(raw)) {
-    throw new ValueProblem(`${show(raw)} is not a VM size`, 'a VM size such as Standard_D8s_v5 or Standard_NC4as_T4_v3');
+    throw new ValueProblem(
+      `${show(raw)} is not a VM size`,
+      'a VM size such as Standard_D8s_v5 or Standard_NC4as_T4_v3'
+    );
   }
   return raw;
 };
@@ -52,7 +63,10 @@ export const vmSize: Parser<string> = raw => {
 export const kubernetesVersion: Parser<string> = raw => {
   const version = raw.replace(/^v/, '');
   if (!/^1\.\d{1,3}(\.\d{1,3})?$/.test(version)) {
-    throw new ValueProblem(`${show(raw)} is not a Kubernetes version`, 'a version such as 1.33 or 1.33.2, or empty for the AKS default');
+    throw new ValueProblem(
+      `${show(raw)} is not a Kubernetes version`,
+      'a version such as 1.33 or 1.33.2, or empty for the AKS default'
+    );
   }
   return version;
 };
@@ -61,7 +75,8 @@ const TAG_NAME_FORBIDDEN = /[<>%&\\?/]/;
 
 /** Resource tags as `key=value` lines: at most 50, names up to 512 characters, values up to 256. */
 export const azureTags: Parser<Record<string, string>> = raw => {
-  const accepted = "lines of key=value: names of at most 512 characters without < > % & \\ ? /, values of at most 256, at most 50 tags";
+  const accepted =
+    'lines of key=value: names of at most 512 characters without < > % & \\ ? /, values of at most 256, at most 50 tags';
   const tags: Record<string, string> = {};
   lines(raw).forEach((line, index) => {
     const eq = line.indexOf('=');
@@ -69,18 +84,24 @@ export const azureTags: Parser<Record<string, string>> = raw => {
     const value = eq > 0 ? line.slice(eq + 1).trim() : '';
     const where = `line ${index + 1} (${show(line)})`;
     if (!key) throw new ValueProblem(`${where} is not key=value`, accepted);
-    if (key.length > 512 || TAG_NAME_FORBIDDEN.test(key)) throw new ValueProblem(`${where} has an invalid tag name`, accepted);
-    if (value.length > 256) throw new ValueProblem(`${where} has a value longer than 256 characters`, accepted);
+    if (key.length > 512 || TAG_NAME_FORBIDDEN.test(key))
+      throw new ValueProblem(`${where} has an invalid tag name`, accepted);
+    if (value.length > 256)
+      throw new ValueProblem(`${where} has a value longer than 256 characters`, accepted);
     tags[key] = value;
   });
-  if (Object.keys(tags).length > 50) throw new ValueProblem(`${Object.keys(tags).length} tags are too many`, accepted);
+  if (Object.keys(tags).length > 50)
+    throw new ValueProblem(`${Object.keys(tags).length} tags are too many`, accepted);
   return tags;
 };
 
 /** Storage account names: globally unique, 3-24 lower-case letters and digits. */
 export const storageAccountName: Parser<string> = raw => {
   if (!/^[a-z0-9]{3,24}$/.test(raw)) {
-    throw new ValueProblem(`${show(raw)} is not a valid storage account name`, '3-24 lower-case letters and digits');
+    throw new ValueProblem(
+      `${show(raw)} is not a valid storage account name`,
+      '3-24 lower-case letters and digits'
+    );
   }
   return raw;
 };
@@ -102,11 +123,13 @@ export const shareList: Parser<ShareRequest[]> = raw => {
     const where = `line ${index + 1} (${show(line)})`;
     if (!match) throw new ValueProblem(`${where} is not name=GiB`, accepted);
     const [, name, size] = match as unknown as [string, string, string];
-    if (!SHARE_NAME.test(name)) throw new ValueProblem(`${where} has an invalid share name`, accepted);
+    if (!SHARE_NAME.test(name))
+      throw new ValueProblem(`${where} has an invalid share name`, accepted);
     if (!/^\d+$/.test(size) || Number(size) < 1 || Number(size) > 102400) {
       throw new ValueProblem(`${where} has an invalid size ${show(size)}`, accepted);
     }
-    if (shares.some(s => s.name === name)) throw new ValueProblem(`${where} repeats the share ${name}`, accepted);
+    if (shares.some(s => s.name === name))
+      throw new ValueProblem(`${where} repeats the share ${name}`, accepted);
     shares.push({ name, quotaGiB: Number(size) });
   });
   if (shares.length === 0) throw new ValueProblem('no shares are listed', accepted);

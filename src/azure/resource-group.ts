@@ -6,7 +6,10 @@ import type { ArmClients } from './clients.ts';
 import { describeRequestError, isNotFound } from './errors.ts';
 
 /** The resource group, or undefined when it does not exist. */
-export async function findResourceGroup(clients: ArmClients, name: string): Promise<ResourceGroup | undefined> {
+export async function findResourceGroup(
+  clients: ArmClients,
+  name: string
+): Promise<ResourceGroup | undefined> {
   try {
     return await clients.resources.resourceGroups.get(name);
   } catch (error) {
@@ -15,11 +18,18 @@ export async function findResourceGroup(clients: ArmClients, name: string): Prom
   }
 }
 
-export async function createResourceGroup(clients: ArmClients, name: string, location: string, tags: Record<string, string>): Promise<ResourceGroup> {
+export async function createResourceGroup(
+  clients: ArmClients,
+  name: string,
+  location: string,
+  tags: Record<string, string>
+): Promise<ResourceGroup> {
   try {
     return await clients.resources.resourceGroups.createOrUpdate(name, { location, tags });
   } catch (error) {
-    throw new ActionFailure(describeRequestError(`Creating resource group ${name} in ${location}`, error));
+    throw new ActionFailure(
+      describeRequestError(`Creating resource group ${name} in ${location}`, error)
+    );
   }
 }
 
@@ -27,15 +37,22 @@ export async function createResourceGroup(clients: ArmClients, name: string, loc
 export async function listGroupResources(clients: ArmClients, name: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const r of clients.resources.resources.listByResourceGroup(name)) names.push(`${r.type}/${r.name}`);
+    for await (const r of clients.resources.resources.listByResourceGroup(name))
+      names.push(`${r.type}/${r.name}`);
   } catch (error) {
-    if (!isNotFound(error)) throw new ActionFailure(describeRequestError(`Listing resource group ${name}`, error));
+    if (!isNotFound(error))
+      throw new ActionFailure(describeRequestError(`Listing resource group ${name}`, error));
   }
   return names;
 }
 
 /** Deletes the group and everything in it, logging progress at most once per interval. */
-export async function deleteResourceGroup(clients: ArmClients, name: string, log: (line: string) => void, intervalMs = 15_000): Promise<void> {
+export async function deleteResourceGroup(
+  clients: ArmClients,
+  name: string,
+  log: (line: string) => void,
+  intervalMs = 15_000
+): Promise<void> {
   const progress = new ProgressReporter(intervalMs, log);
   let settled = false;
   const outcome = clients.resources.resourceGroups.delete(name).then(

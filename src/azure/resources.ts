@@ -4,7 +4,12 @@ import type { ArmClients } from './clients.ts';
 import { describeRequestError, isNotFound } from './errors.ts';
 
 /** A resource's id from its group, type and name (`a/b` names for child types). */
-export function resourceId(subscriptionId: string, resourceGroup: string, type: string, name: string): string {
+export function resourceId(
+  subscriptionId: string,
+  resourceGroup: string,
+  type: string,
+  name: string
+): string {
   const [namespace, ...types] = type.split('/');
   const names = name.split('/');
   const path = types.map((t, i) => `${t}/${names[i] ?? ''}`).join('/');
@@ -15,7 +20,11 @@ export function resourceId(subscriptionId: string, resourceGroup: string, type: 
  * A resource as ARM stores it (its properties as raw JSON, keys unchanged), read with the API
  * version the template writes it with; undefined when it does not exist.
  */
-export async function findResource(clients: ArmClients, id: string, apiVersion: string): Promise<GenericResource | undefined> {
+export async function findResource(
+  clients: ArmClients,
+  id: string,
+  apiVersion: string
+): Promise<GenericResource | undefined> {
   try {
     return await clients.resources.resources.getById(id.replace(/^\//, ''), apiVersion);
   } catch (error) {

@@ -9,7 +9,16 @@ import { ActionFailure } from '../runtime/failure.ts';
 import type { ShareRequest } from './parsers.ts';
 
 /** SMB mount options under which the Gadgetron image's user (UID 1000) can write, with symlinks and shared caching. */
-export const MOUNT_OPTIONS = ['dir_mode=0777', 'file_mode=0777', 'uid=1000', 'gid=1000', 'mfsymlinks', 'cache=strict', 'nosharesock', 'actimeo=30'];
+export const MOUNT_OPTIONS = [
+  'dir_mode=0777',
+  'file_mode=0777',
+  'uid=1000',
+  'gid=1000',
+  'mfsymlinks',
+  'cache=strict',
+  'nosharesock',
+  'actimeo=30'
+];
 
 export const CSI_DRIVER = 'file.csi.azure.com';
 
@@ -40,9 +49,24 @@ function labels(spec: StorageObjectsSpec): Record<string, string> {
 }
 
 /** The namespace, the account Secret, and per share a CSI PersistentVolume and the claim bound to it. */
-export function storageObjects(spec: StorageObjectsSpec, key: string, claimSizes: ReadonlyMap<string, string> = new Map()): KubernetesObject[] {
-  const meta = (name: string, namespaced: boolean) => ({ name, ...(namespaced ? { namespace: spec.namespace } : {}), labels: labels(spec) });
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: spec.namespace, labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' } } };
+export function storageObjects(
+  spec: StorageObjectsSpec,
+  key: string,
+  claimSizes: ReadonlyMap<string, string> = new Map()
+): KubernetesObject[] {
+  const meta = (name: string, namespaced: boolean) => ({
+    name,
+    ...(namespaced ? { namespace: spec.namespace } : {}),
+    labels: labels(spec)
+  });
+  const namespace = {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: spec.namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' }
+    }
+  };
   const secret = {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -64,12 +88,21 @@ export function storageObjects(spec: StorageObjectsSpec, key: string, claimSizes
         persistentVolumeReclaimPolicy: 'Retain',
         storageClassName: '',
         mountOptions: MOUNT_OPTIONS,
-        claimRef: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', namespace: spec.namespace, name: claimName(share.name) },
+        claimRef: {
+          apiVersion: 'v1',
+          kind: 'PersistentVolumeClaim',
+          namespace: spec.namespace,
+          name: claimName(share.name)
+        },
         csi: {
           driver: CSI_DRIVER,
           // Unique per cluster; the driver reads share and secret from the attributes below.
           volumeHandle: `${spec.resourceGroup}_${spec.account}_${share.name}_${spec.namespace}`,
-          volumeAttributes: { resourceGroup: spec.resourceGroup, storageAccount: spec.account, shareName: share.name },
+          volumeAttributes: {
+            resourceGroup: spec.resourceGroup,
+            storageAccount: spec.account,
+            shareName: share.name
+          },
           nodeStageSecretRef: { name: spec.secretName, namespace: spec.namespace }
         }
       }
@@ -83,7 +116,9 @@ export function storageObjects(spec: StorageObjectsSpec, key: string, claimSizes
         storageClassName: '',
         volumeName: volumeName(spec, share.name),
         // A bound claim's request cannot shrink and a static one cannot grow: keep what it has.
-        resources: { requests: { storage: claimSizes.get(claimName(share.name)) ?? `${share.quotaGiB}Gi` } }
+        resources: {
+          requests: { storage: claimSizes.get(claimName(share.name)) ?? `${share.quotaGiB}Gi` }
+        }
       }
     };
     return [pv, pvc];
@@ -92,26 +127,45 @@ export function storageObjects(spec: StorageObjectsSpec, key: string, claimSizes
 }
 
 /** The objects that exist now, by objectKey (for telling created from configured). */
-export async function readLive(client: KubeClient, objects: readonly KubernetesObject[], retry: RetryPolicy): Promise<Map<string, KubernetesObject>> {
+export async function readLive(
+  client: KubeClient,
+  objects: readonly KubernetesObject[],
+  retry: RetryPolicy
+): Promise<Map<string, KubernetesObject>> {
   const live = new Map<string, KubernetesObject>();
   for (const object of objects) {
     const ref = {
       apiVersion: object.apiVersion as string,
       kind: object.kind as string,
-      metadata: { name: object.metadata?.name as string, ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {}) }
+      metadata: {
+        name: object.metadata?.name as string,
+        ...(object.metadata?.namespace ? { namespace: object.metadata.namespace } : {})
+      }
     };
     try {
-      const found = await withRetry(`read ${object.kind} ${object.metadata?.name}`, () => client.objects.read(ref), retry);
+      const found = await withRetry(
+        `read ${object.kind} ${object.metadata?.name}`,
+        () => client.objects.read(ref),
+        retry
+      );
       live.set(objectKey(object), found);
     } catch (error) {
-      if (!isNotFound(error)) throw new ActionFailure(`Could not read ${object.kind} ${object.metadata?.name}: ${describeApiError(error)}`);
+      if (!isNotFound(error))
+        throw new ActionFailure(
+          `Could not read ${object.kind} ${object.metadata?.name}: ${describeApiError(error)}`
+        );
     }
   }
   return live;
 }
 
 /** Applies the storage objects; the claims keep the size they were created with. */
-export async function applyStorageObjects(client: KubeClient, spec: StorageObjectsSpec, key: string, retry: RetryPolicy): Promise<AppliedObject[]> {
+export async function applyStorageObjects(
+  client: KubeClient,
+  spec: StorageObjectsSpec,
+  key: string,
+  retry: RetryPolicy
+): Promise<AppliedObject[]> {
   const first = storageObjects(spec, key);
   const live = await readLive(client, first, retry);
   const sizes = new Map<string, string>();
@@ -124,10 +178,21 @@ export async function applyStorageObjects(client: KubeClient, spec: StorageObjec
 }
 
 /** Pods that are (or will be) running with one of the claims mounted: `pod (claim)`. */
-export async function podsUsingClaims(client: KubeClient, namespace: string, claims: readonly string[], retry: RetryPolicy): Promise<string[]> {
+export async function podsUsingClaims(
+  client: KubeClient,
+  namespace: string,
+  claims: readonly string[],
+  retry: RetryPolicy
+): Promise<string[]> {
   let pods: V1Pod[];
   try {
-    pods = (await withRetry(`list pods in ${namespace}`, () => client.core.listNamespacedPod({ namespace }), retry)).items;
+    pods = (
+      await withRetry(
+        `list pods in ${namespace}`,
+        () => client.core.listNamespacedPod({ namespace }),
+        retry
+      )
+    ).items;
   } catch (error) {
     if (isNotFound(error)) return [];
     throw new ActionFailure(`Could not list pods in ${namespace}: ${describeApiError(error)}`);
@@ -144,11 +209,17 @@ export async function podsUsingClaims(client: KubeClient, namespace: string, cla
 }
 
 /** Deletes the claims, volumes and Secret of the account; returns what existed. */
-export async function removeStorageObjects(client: KubeClient, spec: StorageObjectsSpec, retry: RetryPolicy): Promise<KubernetesObject[]> {
+export async function removeStorageObjects(
+  client: KubeClient,
+  spec: StorageObjectsSpec,
+  retry: RetryPolicy
+): Promise<KubernetesObject[]> {
   const objects = storageObjects(spec, '').filter(o => o.kind !== 'Namespace');
   const live = await readLive(client, objects, retry);
   // Claims before volumes, so no claim is left pointing at a missing volume.
   const order = ['PersistentVolumeClaim', 'PersistentVolume', 'Secret'];
-  const sorted = new Map([...live].sort(([, a], [, b]) => order.indexOf(a.kind ?? '') - order.indexOf(b.kind ?? '')));
+  const sorted = new Map(
+    [...live].sort(([, a], [, b]) => order.indexOf(a.kind ?? '') - order.indexOf(b.kind ?? ''))
+  );
   return prune(client, sorted, new Set(), false, retry);
 }

@@ -22,7 +22,9 @@ export const SHARE_TYPE = 'Microsoft.Storage/storageAccounts/fileServices/shares
  * unlikely to be taken elsewhere: `gt` and 22 hex digits of a hash (24 characters).
  */
 export function defaultAccountName(subscriptionId: string, resourceGroup: string): string {
-  const digest = createHash('sha256').update(`${subscriptionId.toLowerCase()}/${resourceGroup.toLowerCase()}`).digest('hex');
+  const digest = createHash('sha256')
+    .update(`${subscriptionId.toLowerCase()}/${resourceGroup.toLowerCase()}`)
+    .digest('hex');
   return `gt${digest.slice(0, 22)}`;
 }
 

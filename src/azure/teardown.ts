@@ -21,14 +21,21 @@ export interface TeardownTarget {
  * Deletes only what the user named twice (the input and `confirm`) and what the suite's tags
  * show it created for this owner. What is already gone is not an error: there is nothing to do.
  */
-export function decideTeardown(target: TeardownTarget, confirm: string | undefined): TeardownDecision {
+export function decideTeardown(
+  target: TeardownTarget,
+  confirm: string | undefined
+): TeardownDecision {
   if (confirm !== target.name) {
     return {
       action: 'refuse',
       reason: `Refusing to delete ${target.description}: set confirm to '${target.name}' to delete it and everything in it${confirm ? ` (confirm is '${confirm}')` : ''}.`
     };
   }
-  if (!target.exists) return { action: 'nothing', reason: `${capitalise(target.description)} does not exist: nothing to delete.` };
+  if (!target.exists)
+    return {
+      action: 'nothing',
+      reason: `${capitalise(target.description)} does not exist: nothing to delete.`
+    };
   const managedBy = tagValue(target.tags, MANAGED_BY);
   if (managedBy !== MANAGED_BY_VALUE) {
     return {

@@ -2,7 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export type Template = Record<string, unknown> & { resources: TemplateResource[]; parameters?: Record<string, unknown> };
+export type Template = Record<string, unknown> & {
+  resources: TemplateResource[];
+  parameters?: Record<string, unknown>;
+};
 
 export interface TemplateResource {
   type: string;
@@ -37,7 +40,10 @@ export function templateResource(template: Template, type: string): TemplateReso
 }
 
 /** ARM parameter values: `{ name: { value } }`, only for parameters the template declares. */
-export function templateParameters(template: Template, values: Record<string, unknown>): Record<string, { value: unknown }> {
+export function templateParameters(
+  template: Template,
+  values: Record<string, unknown>
+): Record<string, { value: unknown }> {
   const declared = template.parameters ?? {};
   const parameters: Record<string, { value: unknown }> = {};
   for (const [name, value] of Object.entries(values)) {

@@ -13,16 +13,24 @@ export interface WhatIfResource {
 }
 
 /** Asks ARM what the deployment would change, without changing anything. */
-export async function whatIf(clients: ArmClients, request: DeploymentRequest): Promise<WhatIfResource[]> {
+export async function whatIf(
+  clients: ArmClients,
+  request: DeploymentRequest
+): Promise<WhatIfResource[]> {
   let result;
   try {
     result = await clients.deployments.deployments.whatIf(request.resourceGroup, request.name, {
-      properties: { mode: 'Incremental', template: request.template, parameters: request.parameters }
+      properties: {
+        mode: 'Incremental',
+        template: request.template,
+        parameters: request.parameters
+      }
     });
   } catch (error) {
     throw new ActionFailure(describeRequestError(`What-if of ${request.name}`, error));
   }
-  if (result.error) throw new ActionFailure(`What-if of ${request.name} failed: ${describeArmError(result.error)}`);
+  if (result.error)
+    throw new ActionFailure(`What-if of ${request.name} failed: ${describeArmError(result.error)}`);
   return (result.changes ?? []).map(describeChange);
 }
 
@@ -55,10 +63,17 @@ function flatten(changes: readonly WhatIfPropertyChange[], prefix: string): stri
 /** Log lines: one per resource, its property changes indented below. */
 export function whatIfLines(resources: readonly WhatIfResource[]): string[] {
   if (resources.length === 0) return ['ARM reports no resources in the deployment.'];
-  return resources.flatMap(r => [`${r.change.padEnd(8)} ${r.resource}`, ...r.properties.map(p => `    ${p}`)]);
+  return resources.flatMap(r => [
+    `${r.change.padEnd(8)} ${r.resource}`,
+    ...r.properties.map(p => `    ${p}`)
+  ]);
 }
 
 export function whatIfMarkdown(resources: readonly WhatIfResource[]): string {
-  const rows = resources.map(r => [r.change, inlineCode(r.resource), r.properties.join('\n') || '']);
+  const rows = resources.map(r => [
+    r.change,
+    inlineCode(r.resource),
+    r.properties.join('\n') || ''
+  ]);
   return table(['Change', 'Resource', 'Properties'], rows);
 }

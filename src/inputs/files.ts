@@ -10,7 +10,10 @@ export const existingFile: Parser<string> = raw => {
     accessSync(raw, constants.R_OK);
   } catch (error) {
     if (error instanceof ValueProblem) throw error;
-    throw new ValueProblem(`${raw} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, accepted);
+    throw new ValueProblem(
+      `${raw} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      accepted
+    );
   }
   return raw;
 };

@@ -1,14 +1,16 @@
 import { ValueProblem } from './problem.ts';
 import type { Parser } from './read.ts';
 
-const show = (raw: string): string => JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
+const show = (raw: string): string =>
+  JSON.stringify(raw.length > 80 ? `${raw.slice(0, 77)}...` : raw);
 
 export const text: Parser<string> = raw => raw;
 
 export function integer(min: number, max: number): Parser<number> {
   const accepted = `a whole number from ${min} to ${max}`;
   return raw => {
-    if (!/^-?\d+$/.test(raw)) throw new ValueProblem(`${show(raw)} is not a whole number`, accepted);
+    if (!/^-?\d+$/.test(raw))
+      throw new ValueProblem(`${show(raw)} is not a whole number`, accepted);
     const value = Number(raw);
     if (value < min || value > max) throw new ValueProblem(`${value} is out of range`, accepted);
     return value;
@@ -79,7 +81,8 @@ const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 export function resourceName(maxLength: number): Parser<string> {
   const accepted = `lower-case letters, digits and '-', starting with a letter, ending with a letter or digit, at most ${maxLength} characters`;
   return raw => {
-    if (raw.length > maxLength) throw new ValueProblem(`${show(raw)} is ${raw.length} characters long`, accepted);
+    if (raw.length > maxLength)
+      throw new ValueProblem(`${show(raw)} is ${raw.length} characters long`, accepted);
     if (!DNS_LABEL.test(raw)) throw new ValueProblem(`${show(raw)} is not a valid name`, accepted);
     return raw;
   };
@@ -98,8 +101,10 @@ export function kubernetesName(kind: string): Parser<string> {
 
 const IMAGE_ACCEPTED =
   'a full image reference with a tag or digest, such as ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2 or name@sha256:<64 hex digits>';
-const IMAGE_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-const REGISTRY = /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/;
+const IMAGE_NAME =
+  /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REGISTRY =
+  /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d+)?$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
@@ -118,7 +123,8 @@ export const imageReference: Parser<ImageReference> = raw => {
   if (at >= 0) {
     digest = rest.slice(at + 1);
     rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) throw new ValueProblem(`${show(digest)} is not a sha256 digest`, IMAGE_ACCEPTED);
+    if (!DIGEST.test(digest))
+      throw new ValueProblem(`${show(digest)} is not a sha256 digest`, IMAGE_ACCEPTED);
   }
   let tag: string | undefined;
   const colon = rest.lastIndexOf(':');
@@ -127,10 +133,12 @@ export const imageReference: Parser<ImageReference> = raw => {
     rest = rest.slice(0, colon);
     if (!TAG.test(tag)) throw new ValueProblem(`${show(tag)} is not a valid tag`, IMAGE_ACCEPTED);
   }
-  if (!tag && !digest) throw new ValueProblem(`${show(raw)} has neither a tag nor a digest`, IMAGE_ACCEPTED);
+  if (!tag && !digest)
+    throw new ValueProblem(`${show(raw)} has neither a tag nor a digest`, IMAGE_ACCEPTED);
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
-  const hasRegistry = slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  const hasRegistry =
+    slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost');
   const path = hasRegistry ? rest.slice(slash + 1) : rest;
   if ((hasRegistry && !REGISTRY.test(first)) || !IMAGE_NAME.test(path)) {
     throw new ValueProblem(`${show(raw)} is not a valid image name`, IMAGE_ACCEPTED);
@@ -146,12 +154,14 @@ export function lines(raw: string): string[] {
     .filter(line => line && !line.startsWith('#'));
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** `key=value` lines whose keys and values are valid Kubernetes label keys and values. */
 export const labelMap: Parser<Record<string, string>> = raw => {
-  const accepted = 'lines of key=value with Kubernetes label keys and values, such as agentpool=gadgetron';
+  const accepted =
+    'lines of key=value with Kubernetes label keys and values, such as agentpool=gadgetron';
   const result: Record<string, string> = {};
   lines(raw).forEach((line, index) => {
     const eq = line.indexOf('=');
@@ -192,7 +202,10 @@ export const tolerations: Parser<Toleration[]> = raw => {
     if (effect !== undefined && !(EFFECTS as readonly string[]).includes(effect)) {
       throw problem(`has an unknown effect ${show(effect)}`);
     }
-    const toleration: Toleration = { key: key as string, operator: value === undefined ? 'Exists' : 'Equal' };
+    const toleration: Toleration = {
+      key: key as string,
+      operator: value === undefined ? 'Exists' : 'Equal'
+    };
     if (value !== undefined) toleration.value = value;
     if (effect !== undefined) toleration.effect = effect as Toleration['effect'];
     return toleration;
@@ -207,7 +220,8 @@ export interface Cidr {
 
 /** IPv4 or IPv6 networks in CIDR form, separated by commas or new lines. */
 export const cidrList: Parser<Cidr[]> = raw => {
-  const accepted = 'IPv4 or IPv6 networks in CIDR form such as 203.0.113.0/24 or 2001:db8::/32, separated by commas or new lines';
+  const accepted =
+    'IPv4 or IPv6 networks in CIDR form such as 203.0.113.0/24 or 2001:db8::/32, separated by commas or new lines';
   const entries = raw
     .split(/[\n,]/)
     .map(entry => entry.trim())
@@ -221,7 +235,10 @@ export const cidrList: Parser<Cidr[]> = raw => {
     if (!family) throw new ValueProblem(`${show(entry)} is not an IP network`, accepted);
     const max = family === 4 ? 32 : 128;
     if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > max) {
-      throw new ValueProblem(`${show(entry)} needs a prefix length from 0 to ${max} after '/'`, accepted);
+      throw new ValueProblem(
+        `${show(entry)} needs a prefix length from 0 to ${max} after '/'`,
+        accepted
+      );
     }
     return { cidr: `${address}/${Number(prefixText)}`, family, prefix: Number(prefixText) };
   });

@@ -1,4 +1,5 @@
 import { InputProblem, InvalidInputs, ValueProblem } from './problem.ts';
+import { issueCommand } from '../runtime/commands.ts';
 
 /** Turns the raw (trimmed, non-empty) text of an input into a typed value, or throws ValueProblem. */
 export type Parser<T> = (raw: string) => T;
@@ -36,7 +37,10 @@ export function environmentInputs(env: NodeJS.ProcessEnv = process.env): InputSo
 }
 
 /** Declares an input; the options' literal types decide whether its value may be undefined. */
-export function field<T, const O extends FieldOptions = object>(parse: Parser<T>, options?: O): Field<T> & O {
+export function field<T, const O extends FieldOptions = object>(
+  parse: Parser<T>,
+  options?: O
+): Field<T> & O {
   return { parse, ...options } as Field<T> & O;
 }
 
@@ -47,7 +51,7 @@ export function field<T, const O extends FieldOptions = object>(parse: Parser<T>
 export function readInputs<S extends Record<string, Field<unknown>>>(
   fields: S,
   source: InputSource = environmentInputs(),
-  onSecret: (value: string) => void = () => {}
+  onSecret: (value: string) => void = value => issueCommand('add-mask', {}, value)
 ): InputValues<S> {
   const values: Record<string, unknown> = {};
   const problems: InputProblem[] = [];
@@ -57,7 +61,9 @@ export function readInputs<S extends Record<string, Field<unknown>>>(
     const raw = given || spec.default || '';
     if (!raw) {
       if (spec.required) {
-        problems.push(new InputProblem(name, 'is required but was not given', describeAccepted(spec)));
+        problems.push(
+          new InputProblem(name, 'is required but was not given', describeAccepted(spec))
+        );
       }
       values[name] = undefined;
       continue;

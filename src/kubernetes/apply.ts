@@ -52,7 +52,9 @@ export async function applyObjects(
         options.retry ?? DEFAULT_RETRY
       );
     } catch (error) {
-      throw new ActionFailure(`Could not apply ${describeObject(object)}: ${describeApiError(error)}`);
+      throw new ActionFailure(
+        `Could not apply ${describeObject(object)}: ${describeApiError(error)}`
+      );
     }
     const change: Change = !before
       ? 'created'
@@ -75,7 +77,13 @@ function sameState(before: KubernetesObject, after: KubernetesObject, dryRun: bo
 
 function content(object: KubernetesObject): unknown {
   const { labels, annotations } = object.metadata ?? {};
-  const { apiVersion: _a, kind: _k, metadata: _m, status: _s, ...rest } = object as KubernetesObject & {
+  const {
+    apiVersion: _a,
+    kind: _k,
+    metadata: _m,
+    status: _s,
+    ...rest
+  } = object as KubernetesObject & {
     status?: unknown;
   };
   return { labels, annotations, ...rest };

@@ -1,4 +1,10 @@
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi, Watch } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  Watch
+} from '@kubernetes/client-node';
 
 /** The clients an action needs for one cluster, built from one kubeconfig. */
 export interface KubeClient {

@@ -28,11 +28,22 @@ export async function listInstance(
       list = await withRetry(
         `list ${type.kind}`,
         () =>
-          client.objects.list(type.apiVersion, type.kind, namespace, undefined, undefined, undefined, undefined, labelSelector),
+          client.objects.list(
+            type.apiVersion,
+            type.kind,
+            namespace,
+            undefined,
+            undefined,
+            undefined,
+            undefined,
+            labelSelector
+          ),
         retry
       );
     } catch (error) {
-      throw new ActionFailure(`Could not list ${type.kind} objects in ${namespace}: ${describeApiError(error)}`);
+      throw new ActionFailure(
+        `Could not list ${type.kind} objects in ${namespace}: ${describeApiError(error)}`
+      );
     }
     for (const item of list.items) {
       const object = { ...item, apiVersion: type.apiVersion, kind: type.kind };
@@ -58,7 +69,11 @@ export async function prune(
         `delete ${describeObject(object)}`,
         () =>
           client.objects.delete(
-            { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace } },
+            {
+              apiVersion: object.apiVersion,
+              kind: object.kind,
+              metadata: { name: object.metadata?.name, namespace: object.metadata?.namespace }
+            },
             undefined,
             dryRun ? 'All' : undefined,
             undefined,
@@ -69,7 +84,9 @@ export async function prune(
       );
     } catch (error) {
       if (!isNotFound(error)) {
-        throw new ActionFailure(`Could not delete ${describeObject(object)}: ${describeApiError(error)}`);
+        throw new ActionFailure(
+          `Could not delete ${describeObject(object)}: ${describeApiError(error)}`
+        );
       }
     }
     removed.push(object);

@@ -3,7 +3,12 @@ import type { KubeClient } from './connect.ts';
 import { observe } from './observe.ts';
 
 export type LoadBalancerOutcome =
-  | { readonly result: 'assigned'; readonly address: string; readonly service: V1Service; readonly elapsedMs: number }
+  | {
+      readonly result: 'assigned';
+      readonly address: string;
+      readonly service: V1Service;
+      readonly elapsedMs: number;
+    }
   | { readonly result: 'timeout'; readonly elapsedMs: number };
 
 /** The external address of a Service: a LoadBalancer's ingress IP or host name. */
@@ -25,7 +30,13 @@ export async function waitForLoadBalancer(
   const settled = new Promise<V1Service | undefined>(resolve => (settle = resolve));
   const watch = observe<V1Service>(
     client,
-    { apiVersion: 'v1', kind: 'Service', path: `/api/v1/namespaces/${namespace}/services`, namespace, fieldSelector: `metadata.name=${name}` },
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      path: `/api/v1/namespaces/${namespace}/services`,
+      namespace,
+      fieldSelector: `metadata.name=${name}`
+    },
     services => {
       const service = services.get(name);
       if (service && externalAddress(service)) settle(service);

@@ -6,6 +6,8 @@ export function retryPolicy(): RetryPolicy {
   return {
     ...DEFAULT_RETRY,
     onRetry: (what, attempt, delayMs, reason) =>
-      core.info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`)
+      core.info(
+        `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)}s (attempt ${attempt + 1})`
+      )
   };
 }

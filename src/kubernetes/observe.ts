@@ -51,11 +51,16 @@ export function observe<T extends KubernetesObject>(
     return result.metadata?.resourceVersion ?? '';
   };
 
-  const watchOnce = (resourceVersion: string): Promise<{ resourceVersion: string; gone: boolean }> =>
+  const watchOnce = (
+    resourceVersion: string
+  ): Promise<{ resourceVersion: string; gone: boolean }> =>
     new Promise(resolve => {
       let latest = resourceVersion;
       let gone = false;
-      const query: Record<string, string | boolean> = { resourceVersion, allowWatchBookmarks: true };
+      const query: Record<string, string | boolean> = {
+        resourceVersion,
+        allowWatchBookmarks: true
+      };
       if (selection.labelSelector) query.labelSelector = selection.labelSelector;
       if (selection.fieldSelector) query.fieldSelector = selection.fieldSelector;
       client.watcher
@@ -105,8 +110,11 @@ export function observe<T extends KubernetesObject>(
         }
       } catch (error) {
         failures++;
-        const delay = retryDelay(error, failures, DEFAULT_RETRY) ?? Math.min(10_000, 500 * failures);
-        onTrouble(`listing ${selection.kind} failed (${error instanceof Error ? error.message : error}); retrying`);
+        const delay =
+          retryDelay(error, failures, DEFAULT_RETRY) ?? Math.min(10_000, 500 * failures);
+        onTrouble(
+          `listing ${selection.kind} failed (${error instanceof Error ? error.message : error}); retrying`
+        );
         await new Promise<void>(resolve => {
           wake = resolve;
           void sleep(delay).then(resolve);

@@ -26,7 +26,11 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseDelayMs: 250, maxDe
  * The wait before retrying `error`, or undefined when retrying cannot help. Throttling answers
  * carry Retry-After, which wins over our own backoff.
  */
-export function retryDelay(error: unknown, attempt: number, policy: RetryPolicy): number | undefined {
+export function retryDelay(
+  error: unknown,
+  attempt: number,
+  policy: RetryPolicy
+): number | undefined {
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   if (error instanceof ApiException) {
     if (!TRANSIENT_STATUS.has(error.code)) return undefined;
@@ -60,7 +64,10 @@ export function isNetworkError(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
     const message = e instanceof Error ? e.message : '';
-    if (/socket hang up|other side closed|fetch failed|terminated/i.test(message) && !(e instanceof ApiException)) {
+    if (
+      /socket hang up|other side closed|fetch failed|terminated/i.test(message) &&
+      !(e instanceof ApiException)
+    ) {
       if (!(e as { cause?: unknown }).cause) return true;
     }
     e = (e as { cause?: unknown }).cause;
@@ -78,7 +85,10 @@ function transientReason(error: unknown): string {
   return 'network error';
 }
 
-function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+function headerValue(
+  headers: Record<string, string> | undefined,
+  name: string
+): string | undefined {
   if (!headers) return undefined;
   const key = Object.keys(headers).find(k => k.toLowerCase() === name);
   return key ? headers[key] : undefined;

@@ -25,7 +25,11 @@ export interface PodProblem {
 export type RolloutState =
   | { readonly state: 'progressing'; readonly summary: string; readonly pendingForNodes: number }
   | { readonly state: 'complete'; readonly summary: string }
-  | { readonly state: 'failed'; readonly summary: string; readonly problems: readonly PodProblem[] };
+  | {
+      readonly state: 'failed';
+      readonly summary: string;
+      readonly problems: readonly PodProblem[];
+    };
 
 /**
  * Where a rollout stands, from the Deployment's status and its pods. Mirrors what
@@ -51,17 +55,27 @@ export function assessRollout(deployment: V1Deployment, pods: readonly V1Pod[]):
     };
   }
   if (problems.length > 0) {
-    return { state: 'failed', summary: `${summary}: ${problems.length} new pod(s) cannot start`, problems };
+    return {
+      state: 'failed',
+      summary: `${summary}: ${problems.length} new pod(s) cannot start`,
+      problems
+    };
   }
   const generation = deployment.metadata?.generation ?? 0;
   if ((status.observedGeneration ?? 0) < generation) {
-    return { state: 'progressing', summary: 'waiting for the new specification to be observed', pendingForNodes: 0 };
+    return {
+      state: 'progressing',
+      summary: 'waiting for the new specification to be observed',
+      pendingForNodes: 0
+    };
   }
   if (updated >= desired && total <= updated && available >= updated) {
     return { state: 'complete', summary };
   }
   const pending = pods.filter(pod =>
-    pod.status?.conditions?.some(c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable')
+    pod.status?.conditions?.some(
+      c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
+    )
   ).length;
   return { state: 'progressing', summary, pendingForNodes: pending };
 }
@@ -75,7 +89,8 @@ function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem
     if ((pod.spec?.containers ?? []).map(c => c.image).join(',') !== images) continue;
     for (const container of pod.status?.containerStatuses ?? []) {
       const waiting = container.state?.waiting;
-      const crashing = waiting?.reason === 'CrashLoopBackOff' && container.restartCount >= CRASH_RESTARTS;
+      const crashing =
+        waiting?.reason === 'CrashLoopBackOff' && container.restartCount >= CRASH_RESTARTS;
       if (waiting?.reason && (STUCK_REASONS.has(waiting.reason) || crashing)) {
         problems.push({
           pod: pod.metadata?.name ?? '?',

@@ -27,7 +27,10 @@ export interface RolloutWatch {
  * Follows a Deployment's rollout through watches on the Deployment and its pods (no polling)
  * until it completes, fails or runs out of time.
  */
-export async function waitForRollout(client: KubeClient, watch: RolloutWatch): Promise<RolloutOutcome> {
+export async function waitForRollout(
+  client: KubeClient,
+  watch: RolloutWatch
+): Promise<RolloutOutcome> {
   const startedAt = Date.now();
   let deployment: V1Deployment | undefined;
   let pods: V1Pod[] = [];
@@ -86,7 +89,10 @@ export async function waitForRollout(client: KubeClient, watch: RolloutWatch): P
   const names = new Set([watch.name, ...pods.map(p => p.metadata?.name ?? '')]);
   return {
     result: outcome === 'timeout' ? 'timeout' : 'failed',
-    summary: outcome === 'timeout' ? `timed out: ${last?.summary ?? 'deployment not found'}` : outcome.summary,
+    summary:
+      outcome === 'timeout'
+        ? `timed out: ${last?.summary ?? 'deployment not found'}`
+        : outcome.summary,
     problems,
     events: await recentEvents(client, watch.namespace, names),
     elapsedMs
@@ -104,9 +110,15 @@ async function podSelector(client: KubeClient, namespace: string, name: string):
 }
 
 /** Warning events about the Deployment, its ReplicaSets and pods, newest last. */
-async function recentEvents(client: KubeClient, namespace: string, names: Set<string>): Promise<string[]> {
+async function recentEvents(
+  client: KubeClient,
+  namespace: string,
+  names: Set<string>
+): Promise<string[]> {
   try {
-    const list = await withRetry('list events', () => client.core.listNamespacedEvent({ namespace }));
+    const list = await withRetry('list events', () =>
+      client.core.listNamespacedEvent({ namespace })
+    );
     const prefix = [...names][0] ?? '';
     return list.items
       .filter((event: CoreV1Event) => {
@@ -116,7 +128,10 @@ async function recentEvents(client: KubeClient, namespace: string, names: Set<st
       .filter(event => event.type === 'Warning' || event.reason === 'TriggeredScaleUp')
       .sort((a, b) => eventTime(a) - eventTime(b))
       .slice(-12)
-      .map(event => `${event.involvedObject.kind}/${event.involvedObject.name}: ${event.reason}: ${event.message ?? ''}`);
+      .map(
+        event =>
+          `${event.involvedObject.kind}/${event.involvedObject.name}: ${event.reason}: ${event.message ?? ''}`
+      );
   } catch {
     return [];
   }

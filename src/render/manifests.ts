@@ -1,7 +1,8 @@
 /**
- * Loads the kustomize base in manifests/gadgetron/ as plain objects, the way
- * `kubectl kustomize` would for this base: its resources, the ConfigMaps of its
- * configMapGenerator (which must disable the name hash) and its namespace.
+ * Loads a kustomize base under manifests/ (manifests/gadgetron/ unless told otherwise) as
+ * plain objects, the way `kubectl kustomize` would for these bases: their resources, the
+ * ConfigMaps of their configMapGenerator (which must disable the name hash) and their
+ * namespace.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -10,22 +11,23 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parse, parseAllDocuments } from 'yaml';
 
 /**
- * The base's directory: the nearest manifests/gadgetron/ above `from` (this module).
+ * A base's directory: the nearest manifests/BASE/ above `from` (this module), where BASE
+ * is `gadgetron` unless given.
  * The module runs from src/render/ and, bundled, from actions/deploy-gadgetron/dist/,
  * which sit at different depths below the repository root, so the directory is looked
  * up instead of being a fixed relative path. (A runner checks out the whole repository
  * of an action, so the base is there next to the bundle.)
  */
-export function defaultManifestsDir(from: URL = new URL(import.meta.url)): URL {
+export function defaultManifestsDir(from: URL = new URL(import.meta.url), base = 'gadgetron'): URL {
   let dir = new URL('./', from);
-  while (!existsSync(new URL('manifests/gadgetron/kustomization.yaml', dir))) {
+  while (!existsSync(new URL(`manifests/${base}/kustomization.yaml`, dir))) {
     const parent = new URL('../', dir);
     if (parent.href === dir.href) {
-      throw new Error(`no manifests/gadgetron/kustomization.yaml above ${fileURLToPath(from)}`);
+      throw new Error(`no manifests/${base}/kustomization.yaml above ${fileURLToPath(from)}`);
     }
     dir = parent;
   }
-  return new URL('manifests/gadgetron/', dir);
+  return new URL(`manifests/${base}/`, dir);
 }
 
 interface ConfigMapGenerator {

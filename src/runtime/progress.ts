@@ -14,7 +14,12 @@ export class ProgressReporter {
   /** Reports `line` unless one was reported within the interval; an unchanged line waits too. */
   report(line: string, force = false): void {
     const now = Date.now();
-    if (!force && (now - this.lastAt < this.intervalMs || (line === this.lastLine && now - this.lastAt < this.intervalMs * 3))) return;
+    if (
+      !force &&
+      (now - this.lastAt < this.intervalMs ||
+        (line === this.lastLine && now - this.lastAt < this.intervalMs * 3))
+    )
+      return;
     this.lastAt = now;
     this.lastLine = line;
     this.write(`${line} (${formatElapsed(now - this.startedAt)} elapsed)`);

@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import { InvalidInputs } from '../inputs/problem.ts';
+import { fail, issueCommand } from './commands.ts';
 import { ActionFailure } from './failure.ts';
 
 /** Runs an action's main function and turns every way it can end into the runner's protocol. */
@@ -9,16 +9,16 @@ export async function runAction(main: () => Promise<void>): Promise<void> {
   } catch (error) {
     if (error instanceof InvalidInputs) {
       for (const problem of error.problems) {
-        core.error(problem.message, { title: `Invalid input '${problem.input}'` });
+        issueCommand('error', { title: `Invalid input '${problem.input}'` }, problem.message);
       }
       const count = error.problems.length;
-      core.setFailed(`${count} input${count === 1 ? ' is' : 's are'} invalid; nothing was changed.`);
+      fail(`${count} input${count === 1 ? ' is' : 's are'} invalid; nothing was changed.`);
     } else if (error instanceof ActionFailure) {
-      core.setFailed(error.message);
+      fail(error.message);
     } else {
       const err = error instanceof Error ? error : new Error(String(error));
-      core.debug(err.stack ?? err.message);
-      core.setFailed(`Unexpected error: ${err.message}`);
+      issueCommand('debug', {}, err.stack ?? err.message);
+      fail(`Unexpected error: ${err.message}`);
     }
   }
 }

@@ -35,7 +35,10 @@ export interface ActionProcessResult {
 }
 
 /** Unknown `with:` keys: the runner warns about them; our tools treat them as errors. */
-export function undeclaredInputs(metadata: ActionMetadata, inputs: Record<string, string>): string[] {
+export function undeclaredInputs(
+  metadata: ActionMetadata,
+  inputs: Record<string, string>
+): string[] {
   return Object.keys(inputs).filter(name => !(name in metadata.inputs));
 }
 
@@ -44,16 +47,22 @@ export function undeclaredInputs(metadata: ActionMetadata, inputs: Record<string
  * `runs.main` (or `runs.post`), inputs as INPUT_* variables, and fresh command files for
  * outputs, environment, path, state and the job summary.
  */
-export async function runActionProcess(options: ActionProcessOptions): Promise<ActionProcessResult> {
+export async function runActionProcess(
+  options: ActionProcessOptions
+): Promise<ActionProcessResult> {
   const metadata = readActionMetadata(options.actionDir);
   if (metadata.runs.using !== 'node24') {
-    throw new Error(`${options.actionDir}: runs.using is ${metadata.runs.using}; only node24 is supported`);
+    throw new Error(
+      `${options.actionDir}: runs.using is ${metadata.runs.using}; only node24 is supported`
+    );
   }
   const entry = options.phase === 'post' ? metadata.runs.post : metadata.runs.main;
-  if (!entry) throw new Error(`${options.actionDir}: action.yml has no runs.${options.phase ?? 'main'}`);
+  if (!entry)
+    throw new Error(`${options.actionDir}: action.yml has no runs.${options.phase ?? 'main'}`);
   const inputs = options.inputs ?? {};
   const unknown = undeclaredInputs(metadata, inputs);
-  if (unknown.length > 0) throw new Error(`unexpected input(s) ${unknown.join(', ')}: not declared in action.yml`);
+  if (unknown.length > 0)
+    throw new Error(`unexpected input(s) ${unknown.join(', ')}: not declared in action.yml`);
 
   const work = mkdtempSync(join(tmpdir(), 'step-'));
   const files = {
@@ -78,7 +87,10 @@ export async function runActionProcess(options: ActionProcessOptions): Promise<A
   Object.assign(env, files, { RUNNER_TEMP: runnerTemp, GITHUB_ACTIONS: 'true' });
 
   const started = performance.now();
-  const child = spawn(process.execPath, [join(options.actionDir, entry)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(options.actionDir, entry)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let stdout = '';
   let stderr = '';
   let pending = '';
@@ -92,7 +104,9 @@ export async function runActionProcess(options: ActionProcessOptions): Promise<A
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
-  const exitCode = await new Promise<number>(resolve => child.on('close', code => resolve(code ?? 1)));
+  const exitCode = await new Promise<number>(resolve =>
+    child.on('close', code => resolve(code ?? 1))
+  );
   clearTimeout(timer);
   if (options.onLine && pending) options.onLine(pending);
 

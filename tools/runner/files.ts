@@ -13,7 +13,8 @@ export function parseCommandFile(text: string): Record<string, string> {
       const [, name, delimiter] = heredoc as unknown as [string, string, string];
       const body: string[] = [];
       for (i++; i < lines.length && lines[i] !== delimiter; i++) body.push(lines[i] as string);
-      if (i >= lines.length) throw new Error(`unterminated value for ${name}: no line '${delimiter}'`);
+      if (i >= lines.length)
+        throw new Error(`unterminated value for ${name}: no line '${delimiter}'`);
       values[name] = body.join('\n');
       continue;
     }

@@ -15,7 +15,11 @@ afterAll(async () => {
 const apply = <T extends k8s.KubernetesObject>(obj: T, manager = 'deployer', force?: boolean) =>
   c.objects.patch(obj, undefined, undefined, manager, force, k8s.PatchStrategy.ServerSideApply);
 
-function configMap(name: string, data: Record<string, string>, labels?: Record<string, string>): k8s.V1ConfigMap {
+function configMap(
+  name: string,
+  data: Record<string, string>,
+  labels?: Record<string, string>
+): k8s.V1ConfigMap {
   const metadata: k8s.V1ObjectMeta = { name, namespace: 'ssa' };
   if (labels) metadata.labels = labels;
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata, data };
@@ -27,10 +31,20 @@ describe('server-side apply', () => {
     expect(created.metadata?.uid).toBeTruthy();
     const managed = created.metadata?.managedFields ?? [];
     expect(managed).toHaveLength(1);
-    expect(managed[0]).toMatchObject({ manager: 'deployer', operation: 'Apply', apiVersion: 'v1', fieldsType: 'FieldsV1' });
+    expect(managed[0]).toMatchObject({
+      manager: 'deployer',
+      operation: 'Apply',
+      apiVersion: 'v1',
+      fieldsType: 'FieldsV1'
+    });
     expect(managed[0]?.fieldsV1).toEqual({ 'f:data': { 'f:a': {} } });
     const last = c.emulator.requests.at(-1);
-    expect(last).toMatchObject({ verb: 'apply', contentType: 'application/apply-patch+yaml', status: 201, name: 'create' });
+    expect(last).toMatchObject({
+      verb: 'apply',
+      contentType: 'application/apply-patch+yaml',
+      status: 201,
+      name: 'create'
+    });
   });
 
   test('an unchanged apply keeps resourceVersion and generation', async () => {
@@ -44,12 +58,14 @@ describe('server-side apply', () => {
     const first = await c.apps.readNamespacedDeployment({ name: 'noop', namespace: 'ssa' });
     const again = await apply(deployment('noop', { namespace: 'ssa', replicas: 2 }));
     expect(again.metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
-    expect(c.emulator.getObject('apps/v1', 'Deployment', 'ssa', 'noop').metadata.resourceVersion).toBe(
-      first.metadata?.resourceVersion
-    );
+    expect(
+      c.emulator.getObject('apps/v1', 'Deployment', 'ssa', 'noop')?.metadata.resourceVersion
+    ).toBe(first.metadata?.resourceVersion);
     expect(again.metadata?.generation).toBe(1);
     const changed = await apply(deployment('noop', { namespace: 'ssa', replicas: 3 }));
-    expect(Number(changed.metadata?.resourceVersion)).toBeGreaterThan(Number(first.metadata?.resourceVersion));
+    expect(Number(changed.metadata?.resourceVersion)).toBeGreaterThan(
+      Number(first.metadata?.resourceVersion)
+    );
     expect(changed.metadata?.generation).toBe(2);
   });
 
@@ -63,7 +79,10 @@ describe('server-side apply', () => {
   test('removing an env var from a container keeps the container', async () => {
     const d = deployment('env', { namespace: 'ssa' });
     const container = d.spec?.template.spec?.containers[0] as k8s.V1Container;
-    container.env = [{ name: 'A', value: '1' }, { name: 'B', value: '2' }];
+    container.env = [
+      { name: 'A', value: '1' },
+      { name: 'B', value: '2' }
+    ];
     await apply(d);
     container.env = [{ name: 'A', value: '1' }];
     const after = (await apply(d)) as k8s.V1Deployment;
@@ -80,7 +99,10 @@ describe('server-side apply', () => {
     expect(err.body.message).toContain('.data.shared');
     // Same value: shared ownership, no conflict.
     const shared = await apply(configMap('conflict', { shared: 'one' }), 'beta');
-    expect((shared.metadata?.managedFields ?? []).map(m => m.manager).sort()).toEqual(['alpha', 'beta']);
+    expect((shared.metadata?.managedFields ?? []).map(m => m.manager).sort()).toEqual([
+      'alpha',
+      'beta'
+    ]);
   });
 
   test('force takes ownership from the other manager', async () => {
@@ -97,7 +119,12 @@ describe('server-side apply', () => {
   test('an update by another client conflicts with a later apply of the same field', async () => {
     await apply(deployment('scaled', { namespace: 'ssa', replicas: 1 }));
     await c.apps.patchNamespacedDeploymentScale(
-      { name: 'scaled', namespace: 'ssa', body: { spec: { replicas: 4 } }, fieldManager: 'autoscaler' },
+      {
+        name: 'scaled',
+        namespace: 'ssa',
+        body: { spec: { replicas: 4 } },
+        fieldManager: 'autoscaler'
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch)
     );
     const err = await failure(apply(deployment('scaled', { namespace: 'ssa', replicas: 1 })));
@@ -107,18 +134,35 @@ describe('server-side apply', () => {
   });
 
   test('fieldManager is required and YAML bodies are accepted', async () => {
-    const noManager = await raw(c, 'PATCH', '/api/v1/namespaces/ssa/configmaps/yaml',
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml\ndata:\n  k: v\n', 'application/apply-patch+yaml');
+    const noManager = await raw(
+      c,
+      'PATCH',
+      '/api/v1/namespaces/ssa/configmaps/yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml\ndata:\n  k: v\n',
+      'application/apply-patch+yaml'
+    );
     expect(noManager.status).toBe(400);
     expect((noManager.json as k8s.V1Status).message).toContain('fieldManager');
-    const ok = await raw(c, 'PATCH', '/api/v1/namespaces/ssa/configmaps/yaml?fieldManager=yaml-client',
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml\ndata:\n  k: v\n', 'application/apply-patch+yaml');
+    const ok = await raw(
+      c,
+      'PATCH',
+      '/api/v1/namespaces/ssa/configmaps/yaml?fieldManager=yaml-client',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: yaml\ndata:\n  k: v\n',
+      'application/apply-patch+yaml'
+    );
     expect(ok.status).toBe(201);
     expect((ok.json as k8s.V1ConfigMap).data).toEqual({ k: 'v' });
   });
 
   test('dry-run apply does not store', async () => {
-    const result = await c.objects.patch(configMap('dry', { a: '1' }), undefined, 'All', 'deployer', undefined, k8s.PatchStrategy.ServerSideApply);
+    const result = await c.objects.patch(
+      configMap('dry', { a: '1' }),
+      undefined,
+      'All',
+      'deployer',
+      undefined,
+      k8s.PatchStrategy.ServerSideApply
+    );
     expect(result.metadata?.name).toBe('dry');
     expect(c.emulator.getObject('v1', 'ConfigMap', 'ssa', 'dry')).toBeUndefined();
   });

@@ -18,7 +18,13 @@ describe('discovery', () => {
     const groups = await c.kc.makeApiClient(k8s.ApisApi).getAPIVersions();
     const names = (groups.groups ?? []).map(g => g.name);
     expect(names).toEqual(
-      expect.arrayContaining(['apps', 'autoscaling', 'policy', 'networking.k8s.io', 'storage.k8s.io'])
+      expect.arrayContaining([
+        'apps',
+        'autoscaling',
+        'policy',
+        'networking.k8s.io',
+        'storage.k8s.io'
+      ])
     );
     const autoscaling = (groups.groups ?? []).find(g => g.name === 'autoscaling');
     expect(autoscaling?.preferredVersion?.groupVersion).toBe('autoscaling/v2');
@@ -28,7 +34,9 @@ describe('discovery', () => {
     const apps = await c.kc.makeApiClient(k8s.AppsV1Api).getAPIResources();
     const deployments = apps.resources.find(r => r.name === 'deployments');
     expect(deployments).toMatchObject({ kind: 'Deployment', namespaced: true });
-    expect(deployments?.verbs).toEqual(expect.arrayContaining(['create', 'get', 'list', 'watch', 'patch', 'delete']));
+    expect(deployments?.verbs).toEqual(
+      expect.arrayContaining(['create', 'get', 'list', 'watch', 'patch', 'delete'])
+    );
     expect(apps.resources.map(r => r.name)).toEqual(
       expect.arrayContaining(['deployments/status', 'deployments/scale', 'replicasets'])
     );
@@ -36,7 +44,16 @@ describe('discovery', () => {
     const pv = core.resources.find(r => r.name === 'persistentvolumes');
     expect(pv?.namespaced).toBe(false);
     expect(core.resources.map(r => r.name)).toEqual(
-      expect.arrayContaining(['namespaces', 'pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims', 'events', 'serviceaccounts'])
+      expect.arrayContaining([
+        'namespaces',
+        'pods',
+        'services',
+        'configmaps',
+        'secrets',
+        'persistentvolumeclaims',
+        'events',
+        'serviceaccounts'
+      ])
     );
   });
 
@@ -47,10 +64,13 @@ describe('discovery', () => {
       ['networking.k8s.io/v1', 'NetworkPolicy'],
       ['storage.k8s.io/v1', 'StorageClass']
     ] as const) {
-      const resource = await c.objects.resource(apiVersion, kind);
-      expect(resource?.kind).toBe(kind);
+      const list = await c.objects.list(apiVersion, kind, 'default');
+      expect(Array.isArray(list.items)).toBe(true);
+      expect((list as { kind?: string }).kind).toBe(`${kind}List`);
     }
-    expect(await c.objects.resource('apps/v1', 'NoSuchKind')).toBeUndefined();
+    await expect(c.objects.list('apps/v1', 'NoSuchKind', 'default')).rejects.toThrow(
+      'Unrecognized API version and kind'
+    );
   });
 
   test('version and health endpoints', async () => {
@@ -78,9 +98,16 @@ describe('discovery', () => {
     const storage = c.kc.makeApiClient(k8s.StorageV1Api);
     const classes = await storage.listStorageClass();
     const def = classes.items.find(s => s.metadata?.name === 'default');
-    expect(def?.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class']).toBe('true');
+    expect(def?.metadata?.annotations?.['storageclass.kubernetes.io/is-default-class']).toBe(
+      'true'
+    );
     const last = c.emulator.requests.at(-1);
-    expect(last).toMatchObject({ method: 'GET', verb: 'list', resource: 'storageclasses', status: 200 });
+    expect(last).toMatchObject({
+      method: 'GET',
+      verb: 'list',
+      resource: 'storageclasses',
+      status: 200
+    });
     expect(c.emulator.requests.some(r => r.verb === 'discovery')).toBe(true);
   });
 });

@@ -1,5 +1,8 @@
 import * as k8s from '@kubernetes/client-node';
-import type { KubernetesEmulator, KubernetesEmulatorOptions } from '../../../emulators/kubernetes/index.ts';
+import type {
+  KubernetesEmulator,
+  KubernetesEmulatorOptions
+} from '../../../emulators/kubernetes/index.ts';
 import { startKubernetesEmulator } from '../../../emulators/kubernetes/index.ts';
 
 export interface Clients {
@@ -38,12 +41,17 @@ export async function waitFor<T>(
 }
 
 /** The error a client-node call rejects with (ApiException carries code and body). */
-export async function failure(promise: Promise<unknown>): Promise<{ code: number; body: k8s.V1Status }> {
+export async function failure(
+  promise: Promise<unknown>
+): Promise<{ code: number; body: k8s.V1Status }> {
   try {
     await promise;
   } catch (e) {
     const err = e as { code?: number; body?: unknown };
-    const body = typeof err.body === 'string' ? (JSON.parse(err.body) as k8s.V1Status) : (err.body as k8s.V1Status);
+    const body =
+      typeof err.body === 'string'
+        ? (JSON.parse(err.body) as k8s.V1Status)
+        : (err.body as k8s.V1Status);
     return { code: err.code ?? 0, body };
   }
   throw new Error('expected the request to fail');
@@ -66,12 +74,19 @@ export function deployment(
     template: {
       metadata: { labels: { app: name } },
       spec: {
-        containers: [{ name: 'main', image: options.image ?? 'ghcr.io/example/app:1.0.0', ports: [{ containerPort: 9002 }] }]
+        containers: [
+          {
+            name: 'main',
+            image: options.image ?? 'ghcr.io/example/app:1.0.0',
+            ports: [{ containerPort: 9002 }]
+          }
+        ]
       }
     }
   };
   if (options.strategy) spec.strategy = options.strategy;
-  if (options.progressDeadlineSeconds) spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
+  if (options.progressDeadlineSeconds)
+    spec.progressDeadlineSeconds = options.progressDeadlineSeconds;
   if (options.terminationGracePeriodSeconds !== undefined && spec.template.spec) {
     spec.template.spec.terminationGracePeriodSeconds = options.terminationGracePeriodSeconds;
   }
@@ -104,4 +119,15 @@ export async function raw(
     json = undefined;
   }
   return { status: res.status, json, text, headers: res.headers };
+}
+
+/** Resolves true once a read answers 404, false while the object still exists. */
+export function isGone(read: Promise<unknown>): Promise<boolean> {
+  return read.then(
+    () => false,
+    (e: { code?: number }) => {
+      if (e.code === 404) return true;
+      throw e;
+    }
+  );
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import type { Clients } from './helpers.ts';
 import { deployment, startWithClients, waitFor } from './helpers.ts';
 
@@ -15,7 +15,10 @@ describe('services, volumes and autoscalers', () => {
   test('a LoadBalancer Service gets an ingress IP after the delay', async () => {
     const created = await c.core.createNamespacedService({
       namespace: 'default',
-      body: { metadata: { name: 'lb' }, spec: { type: 'LoadBalancer', selector: { app: 'lb' }, ports: [{ port: 9002 }] } }
+      body: {
+        metadata: { name: 'lb' },
+        spec: { type: 'LoadBalancer', selector: { app: 'lb' }, ports: [{ port: 9002 }] }
+      }
     });
     expect(created.spec?.clusterIP).toMatch(/^10\.96\.\d+\.\d+$/);
     expect(created.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
@@ -31,19 +34,30 @@ describe('services, volumes and autoscalers', () => {
   test('headless services get no cluster IP', async () => {
     const svc = await c.core.createNamespacedService({
       namespace: 'default',
-      body: { metadata: { name: 'headless' }, spec: { clusterIP: 'None', selector: { app: 'x' }, ports: [{ port: 9002 }] } }
+      body: {
+        metadata: { name: 'headless' },
+        spec: { clusterIP: 'None', selector: { app: 'x' }, ports: [{ port: 9002 }] }
+      }
     });
     expect(svc.spec?.clusterIP).toBe('None');
   });
 
   test('Endpoints list ready pods and drop terminating ones', async () => {
-    await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('ep', { replicas: 2 }) });
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('ep', { replicas: 2 })
+    });
     await c.core.createNamespacedService({
       namespace: 'default',
-      body: { metadata: { name: 'ep' }, spec: { selector: { app: 'ep' }, ports: [{ port: 9002, targetPort: 9002 }] } }
+      body: {
+        metadata: { name: 'ep' },
+        spec: { selector: { app: 'ep' }, ports: [{ port: 9002, targetPort: 9002 }] }
+      }
     });
     const ep = await waitFor(async () => {
-      const e = await c.core.readNamespacedEndpoints({ name: 'ep', namespace: 'default' }).catch(() => undefined);
+      const e = await c.core
+        .readNamespacedEndpoints({ name: 'ep', namespace: 'default' })
+        .catch(() => undefined);
       return e?.subsets?.[0]?.addresses?.length === 2 ? e : undefined;
     });
     const victim = ep.subsets?.[0]?.addresses?.[0]?.targetRef?.name as string;
@@ -57,10 +71,16 @@ describe('services, volumes and autoscalers', () => {
   test('a PVC without a class gets the default one and is bound', async () => {
     await c.core.createNamespacedPersistentVolumeClaim({
       namespace: 'default',
-      body: { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }
+      body: {
+        metadata: { name: 'data' },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } }
+      }
     });
     const pvc = await waitFor(async () => {
-      const p = await c.core.readNamespacedPersistentVolumeClaim({ name: 'data', namespace: 'default' });
+      const p = await c.core.readNamespacedPersistentVolumeClaim({
+        name: 'data',
+        namespace: 'default'
+      });
       return p.status?.phase === 'Bound' ? p : undefined;
     });
     expect(pvc.spec?.storageClassName).toBe('default');
@@ -90,17 +110,29 @@ describe('services, volumes and autoscalers', () => {
       namespace: 'default',
       body: {
         metadata: { name: 'shared' },
-        spec: { accessModes: ['ReadWriteMany'], storageClassName: '', volumeName: 'share', resources: { requests: { storage: '100Gi' } } }
+        spec: {
+          accessModes: ['ReadWriteMany'],
+          storageClassName: '',
+          volumeName: 'share',
+          resources: { requests: { storage: '100Gi' } }
+        }
       }
     });
-    await waitFor(async () => (await c.core.readNamespacedPersistentVolumeClaim({ name: 'shared', namespace: 'default' })).status?.phase === 'Bound');
+    await waitFor(
+      async () =>
+        (await c.core.readNamespacedPersistentVolumeClaim({ name: 'shared', namespace: 'default' }))
+          .status?.phase === 'Bound'
+    );
     const pv = await c.core.readPersistentVolume({ name: 'share' });
     expect(pv.status?.phase).toBe('Bound');
     expect(pv.spec?.claimRef).toMatchObject({ namespace: 'default', name: 'shared' });
   });
 
   test('an HPA reports the target replicas and enforces minReplicas', async () => {
-    await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('scaled', { replicas: 1 }) });
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('scaled', { replicas: 1 })
+    });
     const hpa: k8s.V2HorizontalPodAutoscaler = {
       apiVersion: 'autoscaling/v2',
       kind: 'HorizontalPodAutoscaler',
@@ -109,13 +141,24 @@ describe('services, volumes and autoscalers', () => {
         scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'scaled' },
         minReplicas: 2,
         maxReplicas: 5,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }]
+        metrics: [
+          {
+            type: 'Resource',
+            resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } }
+          }
+        ]
       }
     };
     await c.objects.create(hpa);
     const status = await waitFor(async () => {
-      const h = (await c.objects.read(hpa)) as k8s.V2HorizontalPodAutoscaler;
-      return h.status?.desiredReplicas === 2 && h.status.currentReplicas === 2 ? h.status : undefined;
+      const h = (await c.objects.read({
+        apiVersion: 'autoscaling/v2',
+        kind: 'HorizontalPodAutoscaler',
+        metadata: { name: 'scaled', namespace: 'default' }
+      })) as k8s.V2HorizontalPodAutoscaler;
+      return h.status?.desiredReplicas === 2 && h.status.currentReplicas === 2
+        ? h.status
+        : undefined;
     });
     expect(status.conditions?.find(x => x.type === 'AbleToScale')?.status).toBe('True');
     const d = await c.apps.readNamespacedDeployment({ name: 'scaled', namespace: 'default' });
@@ -123,7 +166,10 @@ describe('services, volumes and autoscalers', () => {
   });
 
   test('a PDB reports allowed disruptions', async () => {
-    await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('guarded', { replicas: 3 }) });
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('guarded', { replicas: 3 })
+    });
     await c.objects.create({
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
@@ -131,7 +177,11 @@ describe('services, volumes and autoscalers', () => {
       spec: { minAvailable: 2, selector: { matchLabels: { app: 'guarded' } } }
     } as k8s.V1PodDisruptionBudget);
     await waitFor(async () => {
-      const pdb = (await c.objects.read({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guarded', namespace: 'default' } })) as k8s.V1PodDisruptionBudget;
+      const pdb = (await c.objects.read({
+        apiVersion: 'policy/v1',
+        kind: 'PodDisruptionBudget',
+        metadata: { name: 'guarded', namespace: 'default' }
+      })) as k8s.V1PodDisruptionBudget;
       return pdb.status?.currentHealthy === 3 && pdb.status.disruptionsAllowed === 1;
     });
   });

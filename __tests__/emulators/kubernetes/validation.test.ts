@@ -20,7 +20,9 @@ describe('validation', () => {
     const err = await failure(c.apps.createNamespacedDeployment({ namespace: 'default', body: d }));
     expect(err.code).toBe(422);
     expect(err.body.reason).toBe('Invalid');
-    expect(err.body.message).toBe('Deployment.apps "noimage" is invalid: spec.template.spec.containers[0].image: Required value');
+    expect(err.body.message).toBe(
+      'Deployment.apps "noimage" is invalid: spec.template.spec.containers[0].image: Required value'
+    );
     expect(causes(err.body)).toEqual(['spec.template.spec.containers[0].image']);
     expect(err.body.details?.kind).toBe('Deployment');
   });
@@ -40,23 +42,38 @@ describe('validation', () => {
     d.spec.strategy = { type: 'Sometimes' };
     const err = await failure(c.objects.create(d as unknown as k8s.KubernetesObject));
     expect(err.code).toBe(422);
-    expect(causes(err.body)).toEqual(expect.arrayContaining(['spec.replicas', 'spec.strategy.type']));
+    expect(causes(err.body)).toEqual(
+      expect.arrayContaining(['spec.replicas', 'spec.strategy.type'])
+    );
   });
 
   test('names must be DNS-1123', async () => {
-    const err = await failure(c.core.createNamespacedConfigMap({ namespace: 'default', body: { metadata: { name: 'Bad_Name' } } }));
+    const err = await failure(
+      c.core.createNamespacedConfigMap({
+        namespace: 'default',
+        body: { metadata: { name: 'Bad_Name' } }
+      })
+    );
     expect(err.code).toBe(422);
     expect(causes(err.body)).toEqual(['metadata.name']);
     expect(err.body.message).toContain('RFC 1123');
   });
 
   test('the selector of a Deployment is immutable', async () => {
-    await c.apps.createNamespacedDeployment({ namespace: 'default', body: deployment('immutable') });
-    const current = await c.apps.readNamespacedDeployment({ name: 'immutable', namespace: 'default' });
+    await c.apps.createNamespacedDeployment({
+      namespace: 'default',
+      body: deployment('immutable')
+    });
+    const current = await c.apps.readNamespacedDeployment({
+      name: 'immutable',
+      namespace: 'default'
+    });
     const spec = current.spec as k8s.V1DeploymentSpec;
     spec.selector = { matchLabels: { app: 'immutable', extra: 'x' } };
     (spec.template.metadata as k8s.V1ObjectMeta).labels = { app: 'immutable', extra: 'x' };
-    const err = await failure(c.apps.replaceNamespacedDeployment({ name: 'immutable', namespace: 'default', body: current }));
+    const err = await failure(
+      c.apps.replaceNamespacedDeployment({ name: 'immutable', namespace: 'default', body: current })
+    );
     expect(err.code).toBe(422);
     expect(err.body.message).toContain('spec.selector');
     expect(err.body.message).toContain('field is immutable');
@@ -65,17 +82,24 @@ describe('validation', () => {
   test('invalid objects are rejected by apply and dry runs too', async () => {
     const d = deployment('apply-invalid');
     (d.spec?.template.spec?.containers[0] as k8s.V1Container).image = '';
-    const err = await failure(c.objects.patch(d, undefined, 'All', 'deployer', undefined, k8s.PatchStrategy.ServerSideApply));
+    const err = await failure(
+      c.objects.patch(d, undefined, 'All', 'deployer', undefined, k8s.PatchStrategy.ServerSideApply)
+    );
     expect(err.code).toBe(422);
   });
 
   test('volume mounts must refer to volumes and PVCs need a size', async () => {
     const d = deployment('mounts');
-    (d.spec?.template.spec?.containers[0] as k8s.V1Container).volumeMounts = [{ name: 'data', mountPath: '/data' }];
+    (d.spec?.template.spec?.containers[0] as k8s.V1Container).volumeMounts = [
+      { name: 'data', mountPath: '/data' }
+    ];
     const err = await failure(c.apps.createNamespacedDeployment({ namespace: 'default', body: d }));
     expect(causes(err.body)).toEqual(['spec.template.spec.containers[0].volumeMounts[0].name']);
     const pvc = await failure(
-      c.core.createNamespacedPersistentVolumeClaim({ namespace: 'default', body: { metadata: { name: 'nosize' }, spec: { accessModes: ['ReadWriteOnce'] } } })
+      c.core.createNamespacedPersistentVolumeClaim({
+        namespace: 'default',
+        body: { metadata: { name: 'nosize' }, spec: { accessModes: ['ReadWriteOnce'] } }
+      })
     );
     expect(pvc.code).toBe(422);
     expect(causes(pvc.body)).toEqual(['spec.resources[storage]']);

@@ -17,7 +17,7 @@ interface Seen {
   object: k8s.KubernetesObject & { code?: number; reason?: string };
 }
 
-async function watch(path: string, query: Record<string, string | boolean>) {
+async function watch(path: string, query: Record<string, string>) {
   const seen: Seen[] = [];
   let ended: unknown = 'open';
   const controller = await new k8s.Watch(c.kc).watch(
@@ -44,12 +44,19 @@ describe('watch', () => {
     );
     await c.core.deleteNamespacedConfigMap({ name: 'w1', namespace: 'default' });
     await waitFor(() => w.seen.length >= 3);
-    expect(w.seen.map(s => `${s.type} ${s.name}`)).toEqual(['ADDED w1', 'MODIFIED w1', 'DELETED w1']);
+    expect(w.seen.map(s => `${s.type} ${s.name}`)).toEqual([
+      'ADDED w1',
+      'MODIFIED w1',
+      'DELETED w1'
+    ]);
     w.controller.abort();
   });
 
   test('without a resourceVersion the current objects arrive as ADDED first', async () => {
-    await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('existing', { initial: 'yes' }) });
+    await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: cm('existing', { initial: 'yes' })
+    });
     const w = await watch('/api/v1/namespaces/default/configmaps', { labelSelector: 'initial' });
     await waitFor(() => w.seen.length >= 1);
     expect(w.seen[0]).toMatchObject({ type: 'ADDED', name: 'existing' });
@@ -58,7 +65,9 @@ describe('watch', () => {
   });
 
   test('a fieldSelector on metadata.name watches one object', async () => {
-    const w = await watch('/api/v1/namespaces/default/configmaps', { fieldSelector: 'metadata.name=only-me' });
+    const w = await watch('/api/v1/namespaces/default/configmaps', {
+      fieldSelector: 'metadata.name=only-me'
+    });
     await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('not-me') });
     await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('only-me') });
     await waitFor(() => w.seen.length >= 1);
@@ -70,9 +79,18 @@ describe('watch', () => {
   test('resuming from a resourceVersion replays later events', async () => {
     const list = await c.core.listNamespacedConfigMap({ namespace: 'default' });
     const rv = list.metadata?.resourceVersion as string;
-    await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('after-1', { resume: 'x' }) });
-    await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('after-2', { resume: 'x' }) });
-    const w = await watch('/api/v1/namespaces/default/configmaps', { resourceVersion: rv, labelSelector: 'resume' });
+    await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: cm('after-1', { resume: 'x' })
+    });
+    await c.core.createNamespacedConfigMap({
+      namespace: 'default',
+      body: cm('after-2', { resume: 'x' })
+    });
+    const w = await watch('/api/v1/namespaces/default/configmaps', {
+      resourceVersion: rv,
+      labelSelector: 'resume'
+    });
     await waitFor(() => w.seen.length >= 2);
     expect(w.seen.map(s => `${s.type} ${s.name}`)).toEqual(['ADDED after-1', 'ADDED after-2']);
     expect(Number(w.seen[0]?.object.metadata?.resourceVersion)).toBeGreaterThan(Number(rv));
@@ -80,7 +98,8 @@ describe('watch', () => {
   });
 
   test('a compacted resourceVersion answers an ERROR event with 410 Expired', async () => {
-    const oldRv = (await c.core.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion as string;
+    const oldRv = (await c.core.listNamespacedConfigMap({ namespace: 'default' })).metadata
+      ?.resourceVersion as string;
     for (let i = 0; i < 60; i++) {
       await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm(`churn-${i}`) });
     }
@@ -92,7 +111,9 @@ describe('watch', () => {
   });
 
   test('bookmarks carry the current resourceVersion', async () => {
-    const w = await watch('/apis/apps/v1/namespaces/default/deployments', { allowWatchBookmarks: true });
+    const w = await watch('/apis/apps/v1/namespaces/default/deployments', {
+      allowWatchBookmarks: 'true'
+    });
     await waitFor(() => w.seen.some(s => s.type === 'BOOKMARK'), 3000, 'bookmark');
     const bookmark = w.seen.find(s => s.type === 'BOOKMARK');
     expect(Number(bookmark?.object.metadata?.resourceVersion)).toBeGreaterThan(0);
@@ -100,7 +121,7 @@ describe('watch', () => {
   });
 
   test('timeoutSeconds ends the stream', async () => {
-    const w = await watch('/api/v1/namespaces/default/secrets', { timeoutSeconds: 1 });
+    const w = await watch('/api/v1/namespaces/default/secrets', { timeoutSeconds: '1' });
     await waitFor(() => w.ended() !== 'open', 3000, 'timeout');
     expect(w.ended()).toBeNull();
   });

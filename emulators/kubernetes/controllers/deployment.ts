@@ -80,7 +80,10 @@ export class DeploymentController {
       .filter(rs => controlledBy(rs, d.metadata.uid));
     const allPods = this.#ctx.store.list(this.#pods, namespace);
     const pods = new Map<string, KubeObject[]>(
-      replicaSets.map(rs => [rs.metadata.uid, allPods.filter(p => controlledBy(p, rs.metadata.uid))])
+      replicaSets.map(rs => [
+        rs.metadata.uid,
+        allPods.filter(p => controlledBy(p, rs.metadata.uid))
+      ])
     );
     const template = d.spec.template;
     let newRS = replicaSets.find(rs => deepEqual(templateWithoutHash(rs.spec.template), template));
@@ -89,11 +92,22 @@ export class DeploymentController {
     if (!newRS) {
       newRS = this.#createReplicaSet(d, replicaSets, pods, maxRevision + 1);
       pods.set(newRS.metadata.uid, []);
-      progressEvent = { reason: 'NewReplicaSetCreated', message: `Created new replica set "${String(newRS.metadata.name)}"` };
+      progressEvent = {
+        reason: 'NewReplicaSetCreated',
+        message: `Created new replica set "${String(newRS.metadata.name)}"`
+      };
     } else if (revisionOf(newRS) < maxRevision || revisionOf(newRS) === 0) {
-      newRS.metadata.annotations = { ...newRS.metadata.annotations, [REVISION]: String(maxRevision + 1) };
-      newRS = this.#ctx.ops.replace(this.#replicaSets, namespace, newRS.metadata.name, newRS, { manager: CONTROLLER_MANAGER });
-      progressEvent = { reason: 'FoundNewReplicaSet', message: `Found new replica set "${String(newRS.metadata.name)}"` };
+      newRS.metadata.annotations = {
+        ...newRS.metadata.annotations,
+        [REVISION]: String(maxRevision + 1)
+      };
+      newRS = this.#ctx.ops.replace(this.#replicaSets, namespace, newRS.metadata.name, newRS, {
+        manager: CONTROLLER_MANAGER
+      });
+      progressEvent = {
+        reason: 'FoundNewReplicaSet',
+        message: `Found new replica set "${String(newRS.metadata.name)}"`
+      };
     }
     if (progressEvent) this.#progressAt.set(d.metadata.uid, performance.now());
     const rsNew = newRS as KubeObject;
@@ -130,7 +144,15 @@ export class DeploymentController {
       }
     }
     let hash = templateHash(d.spec.template);
-    for (let c = 1; this.#ctx.store.get(this.#replicaSets, d.metadata.namespace, `${String(d.metadata.name)}-${hash}`); c++) {
+    for (
+      let c = 1;
+      this.#ctx.store.get(
+        this.#replicaSets,
+        d.metadata.namespace,
+        `${String(d.metadata.name)}-${hash}`
+      );
+      c++
+    ) {
       hash = templateHash(d.spec.template, c);
     }
     const template = structuredClone(d.spec.template);
@@ -152,14 +174,29 @@ export class DeploymentController {
           [REVISION]: String(revision)
         },
         ownerReferences: [
-          { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name, uid: d.metadata.uid, controller: true, blockOwnerDeletion: true }
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: d.metadata.name,
+            uid: d.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true
+          }
         ]
       },
       spec: { replicas: initial, minReadySeconds: d.spec.minReadySeconds ?? 0, selector, template }
     };
-    const created = this.#ctx.ops.create(this.#replicaSets, d.metadata.namespace, rs, { manager: CONTROLLER_MANAGER });
+    const created = this.#ctx.ops.create(this.#replicaSets, d.metadata.namespace, rs, {
+      manager: CONTROLLER_MANAGER
+    });
     if (initial > 0) {
-      this.#ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${String(created.metadata.name)} from 0 to ${initial}`, COMPONENT);
+      this.#ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled up replica set ${String(created.metadata.name)} from 0 to ${initial}`,
+        COMPONENT
+      );
     }
     return created;
   }
@@ -182,15 +219,29 @@ export class DeploymentController {
       'deployment.kubernetes.io/desired-replicas': String(d.spec.replicas),
       'deployment.kubernetes.io/max-replicas': String(Number(d.spec.replicas) + maxSurge)
     };
-    const updated = this.#ctx.ops.replace(this.#replicaSets, rs.metadata.namespace, rs.metadata.name, rs, { manager: CONTROLLER_MANAGER });
+    const updated = this.#ctx.ops.replace(
+      this.#replicaSets,
+      rs.metadata.namespace,
+      rs.metadata.name,
+      rs,
+      { manager: CONTROLLER_MANAGER }
+    );
     rs.metadata.resourceVersion = updated.metadata.resourceVersion;
     const direction = replicas > from ? 'up' : 'down';
-    this.#ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${direction} replica set ${String(rs.metadata.name)} from ${from} to ${replicas}`, COMPONENT);
+    this.#ctx.events.record(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${direction} replica set ${String(rs.metadata.name)} from ${from} to ${replicas}`,
+      COMPONENT
+    );
   }
 
   /** Ready pods of a ReplicaSet, capped at its desired count (pods about to go do not count). */
   #available(o: Observed, rs: KubeObject): number {
-    const ready = (o.pods.get(rs.metadata.uid) ?? []).filter(p => isActivePod(p) && isPodReady(p)).length;
+    const ready = (o.pods.get(rs.metadata.uid) ?? []).filter(
+      p => isActivePod(p) && isPodReady(p)
+    ).length;
     return Math.min(ready, Number(rs.spec.replicas ?? 0));
   }
 
@@ -241,7 +292,10 @@ export class DeploymentController {
   #cleanupHistory(o: Observed): void {
     const limit = Number(o.deployment.spec.revisionHistoryLimit ?? 10);
     const idle = o.oldRSs
-      .filter(rs => Number(rs.spec.replicas ?? 0) === 0 && (o.pods.get(rs.metadata.uid) ?? []).length === 0)
+      .filter(
+        rs =>
+          Number(rs.spec.replicas ?? 0) === 0 && (o.pods.get(rs.metadata.uid) ?? []).length === 0
+      )
       .sort((a, b) => revisionOf(a) - revisionOf(b));
     for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
       this.#ctx.ops.delete(this.#replicaSets, rs.metadata.namespace, rs.metadata.name, {});
@@ -249,13 +303,21 @@ export class DeploymentController {
   }
 
   #updateStatus(o: Observed, progressEvent: { reason: string; message: string } | undefined): void {
-    const d = this.#ctx.store.get(this.#deployments, o.deployment.metadata.namespace, o.deployment.metadata.name);
+    const d = this.#ctx.store.get(
+      this.#deployments,
+      o.deployment.metadata.namespace,
+      o.deployment.metadata.name
+    );
     if (!d) return;
     const replicas = Number(d.spec.replicas ?? 1);
     const all = [o.newRS, ...o.oldRSs];
     const active = (rs: KubeObject) => (o.pods.get(rs.metadata.uid) ?? []).filter(isActivePod);
     const current = this.#ctx.store.list(this.#pods, d.metadata.namespace);
-    for (const rs of all) o.pods.set(rs.metadata.uid, current.filter(p => controlledBy(p, rs.metadata.uid)));
+    for (const rs of all)
+      o.pods.set(
+        rs.metadata.uid,
+        current.filter(p => controlledBy(p, rs.metadata.uid))
+      );
     const total = all.reduce((n, rs) => n + active(rs).length, 0);
     const updated = active(o.newRS).length;
     const ready = all.reduce((n, rs) => n + active(rs).filter(isPodReady).length, 0);
@@ -282,38 +344,103 @@ export class DeploymentController {
     const conditions = (old.conditions ?? []) as KubeObject[];
     const available = ready >= replicas - maxUnavailable;
     const next: KubeObject[] = [
-      this.#condition(conditions, 'Available', available, available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', available ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.', false)
+      this.#condition(
+        conditions,
+        'Available',
+        available,
+        available ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+        available
+          ? 'Deployment has minimum availability.'
+          : 'Deployment does not have minimum availability.',
+        false
+      )
     ];
     const rsName = String(o.newRS.metadata.name);
     const previous = conditions.find(c => c.type === 'Progressing');
     const deadlineMs = scaledMs(this.#ctx.settings, Number(d.spec.progressDeadlineSeconds ?? 600));
     let progressing: KubeObject;
     if (complete) {
-      progressing = this.#condition(conditions, 'Progressing', true, 'NewReplicaSetAvailable', `ReplicaSet "${rsName}" has successfully progressed.`, progressed);
+      progressing = this.#condition(
+        conditions,
+        'Progressing',
+        true,
+        'NewReplicaSetAvailable',
+        `ReplicaSet "${rsName}" has successfully progressed.`,
+        progressed
+      );
     } else if (progressEvent) {
-      progressing = this.#condition(conditions, 'Progressing', true, progressEvent.reason, progressEvent.message, true);
+      progressing = this.#condition(
+        conditions,
+        'Progressing',
+        true,
+        progressEvent.reason,
+        progressEvent.message,
+        true
+      );
     } else if (progressed) {
-      progressing = this.#condition(conditions, 'Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, true);
+      progressing = this.#condition(
+        conditions,
+        'Progressing',
+        true,
+        'ReplicaSetUpdated',
+        `ReplicaSet "${rsName}" is progressing.`,
+        true
+      );
     } else if (now - (this.#progressAt.get(uid) ?? now) >= deadlineMs) {
-      progressing = this.#condition(conditions, 'Progressing', false, 'ProgressDeadlineExceeded', `ReplicaSet "${rsName}" has timed out progressing.`, false);
+      progressing = this.#condition(
+        conditions,
+        'Progressing',
+        false,
+        'ProgressDeadlineExceeded',
+        `ReplicaSet "${rsName}" has timed out progressing.`,
+        false
+      );
     } else {
-      progressing = previous ?? this.#condition(conditions, 'Progressing', true, 'ReplicaSetUpdated', `ReplicaSet "${rsName}" is progressing.`, true);
+      progressing =
+        previous ??
+        this.#condition(
+          conditions,
+          'Progressing',
+          true,
+          'ReplicaSetUpdated',
+          `ReplicaSet "${rsName}" is progressing.`,
+          true
+        );
     }
     next.push(progressing);
     status.conditions = next;
     if (!complete && progressing.reason !== 'ProgressDeadlineExceeded') {
       this.#deadlineTimers.get(uid)?.();
       const wait = (this.#progressAt.get(uid) ?? now) + deadlineMs - now + 1;
-      this.#deadlineTimers.set(uid, this.#ctx.timers.after(wait, () => this.#queue.add(keyOf(d.metadata.namespace, d.metadata.name))));
+      this.#deadlineTimers.set(
+        uid,
+        this.#ctx.timers.after(wait, () =>
+          this.#queue.add(keyOf(d.metadata.namespace, d.metadata.name))
+        )
+      );
     }
     if (deepEqual(status, d.status)) return;
     d.status = status;
     this.#ctx.store.update(this.#deployments, d);
     if (complete && previous?.reason !== 'NewReplicaSetAvailable') {
-      this.#ctx.timeline('rollout-complete', d.metadata.namespace, d.metadata.name, `revision ${revisionOf(o.newRS)}`);
+      this.#ctx.timeline(
+        'rollout-complete',
+        d.metadata.namespace,
+        d.metadata.name,
+        `revision ${revisionOf(o.newRS)}`
+      );
     }
-    if (progressing.reason === 'ProgressDeadlineExceeded' && previous?.reason !== 'ProgressDeadlineExceeded') {
-      this.#ctx.events.record(d, 'Warning', 'ProgressDeadlineExceeded', progressing.message, COMPONENT);
+    if (
+      progressing.reason === 'ProgressDeadlineExceeded' &&
+      previous?.reason !== 'ProgressDeadlineExceeded'
+    ) {
+      this.#ctx.events.record(
+        d,
+        'Warning',
+        'ProgressDeadlineExceeded',
+        progressing.message,
+        COMPONENT
+      );
     }
   }
 
@@ -329,7 +456,8 @@ export class DeploymentController {
     const value = status ? 'True' : 'False';
     const prev = existing.find(c => c.type === type);
     const now = nowIso();
-    const same = prev && prev.status === value && prev.reason === reason && prev.message === message;
+    const same =
+      prev && prev.status === value && prev.reason === reason && prev.message === message;
     return {
       type,
       status: value,

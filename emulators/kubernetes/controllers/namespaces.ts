@@ -19,7 +19,11 @@ export class NamespaceController {
       if (event.resource === this.#namespaces) {
         if (event.type !== 'DELETED') this.#queue.add(event.object.metadata.name);
       } else if (event.type === 'DELETED' && event.resource.namespaced) {
-        const ns = this.#ctx.store.get(this.#namespaces, undefined, event.object.metadata.namespace);
+        const ns = this.#ctx.store.get(
+          this.#namespaces,
+          undefined,
+          event.object.metadata.namespace
+        );
         if (ns?.metadata.deletionTimestamp) this.#queue.add(ns.metadata.name);
       }
     });

@@ -25,7 +25,13 @@ function isReady(pod: KubeObject | undefined): boolean {
   );
 }
 
-function setCondition(pod: KubeObject, type: string, status: boolean, reason?: string, message?: string) {
+function setCondition(
+  pod: KubeObject,
+  type: string,
+  status: boolean,
+  reason?: string,
+  message?: string
+) {
   const conditions = (pod.status.conditions ??= []) as KubeObject[];
   const value = status ? 'True' : 'False';
   const index = conditions.findIndex(c => c.type === type);
@@ -69,7 +75,10 @@ export class Kubelet {
         return;
       }
       const state = this.#states.get(uid);
-      if (event.object.spec?.nodeName && (!state || (event.object.metadata.deletionTimestamp && !state.terminating))) {
+      if (
+        event.object.spec?.nodeName &&
+        (!state || (event.object.metadata.deletionTimestamp && !state.terminating))
+      ) {
         this.#queue.add(keyOf(namespace, name));
       }
     });
@@ -144,9 +153,13 @@ export class Kubelet {
     for (const c of pod.spec.containers as KubeObject[]) {
       this.#event(stored, 'Normal', 'Pulling', `Pulling image "${String(c.image)}"`, c.name);
     }
-    const anyMissing = (pod.spec.containers as KubeObject[]).some(c => this.#ctx.images.isMissing(c.image));
+    const anyMissing = (pod.spec.containers as KubeObject[]).some(c =>
+      this.#ctx.images.isMissing(c.image)
+    );
     const delay = this.#ctx.settings.podReadyDelayMs;
-    state.cancelTick = this.#ctx.timers.after(anyMissing ? delay / 2 : delay, () => this.#tick(pod.metadata.namespace, pod.metadata.name, state));
+    state.cancelTick = this.#ctx.timers.after(anyMissing ? delay / 2 : delay, () =>
+      this.#tick(pod.metadata.namespace, pod.metadata.name, state)
+    );
   }
 
   #notReadyMessage(pod: KubeObject): string {
@@ -154,13 +167,32 @@ export class Kubelet {
     return `containers with unready status: [${names.join(' ')}]`;
   }
 
-  #event(pod: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, container?: string) {
-    this.#ctx.events.record(pod, type, reason, message, KUBELET, container ? `spec.containers{${container}}` : undefined);
+  #event(
+    pod: KubeObject,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    container?: string
+  ) {
+    this.#ctx.events.record(
+      pod,
+      type,
+      reason,
+      message,
+      KUBELET,
+      container ? `spec.containers{${container}}` : undefined
+    );
   }
 
   #tick(namespace: string, name: string, state: PodState): void {
     const pod = this.#ctx.store.get(this.#pods, namespace, name);
-    if (!pod || pod.metadata.uid !== state.uid || pod.metadata.deletionTimestamp || state.terminating) return;
+    if (
+      !pod ||
+      pod.metadata.uid !== state.uid ||
+      pod.metadata.deletionTimestamp ||
+      state.terminating
+    )
+      return;
     state.ticks++;
     const wasReady = isReady(pod);
     const podRef = `${name}_${namespace}(${state.uid})`;
@@ -169,27 +201,53 @@ export class Kubelet {
     let crashing = false;
     const statuses = (pod.spec.containers as KubeObject[]).map((c): KubeObject => {
       const image = String(c.image);
-      const previous = ((pod.status.containerStatuses ?? []) as KubeObject[]).find(s => s.name === c.name) ?? {};
-      const base: KubeObject = { name: c.name, image, imageID: '', ready: false, started: false, restartCount: previous.restartCount ?? 0, lastState: previous.lastState ?? {} };
+      const previous =
+        ((pod.status.containerStatuses ?? []) as KubeObject[]).find(s => s.name === c.name) ?? {};
+      const base: KubeObject = {
+        name: c.name,
+        image,
+        imageID: '',
+        ready: false,
+        started: false,
+        restartCount: previous.restartCount ?? 0,
+        lastState: previous.lastState ?? {}
+      };
       if (this.#ctx.images.isMissing(image) && !state.started.has(c.name)) {
         waitingForPull = true;
         const attempts = (state.pullAttempts.get(c.name) ?? 0) + 1;
         state.pullAttempts.set(c.name, attempts);
         if (attempts % 2 === 1) {
           const detail = `rpc error: code = NotFound desc = failed to pull and unpack image "${image}": failed to resolve reference "${image}": ${image}: not found`;
-          this.#event(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${detail}`, c.name);
+          this.#event(
+            pod,
+            'Warning',
+            'Failed',
+            `Failed to pull image "${image}": ${detail}`,
+            c.name
+          );
           this.#event(pod, 'Warning', 'Failed', 'Error: ErrImagePull', c.name);
           return { ...base, state: { waiting: { reason: 'ErrImagePull', message: detail } } };
         }
         this.#event(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, c.name);
         this.#event(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', c.name);
-        return { ...base, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` } } };
+        return {
+          ...base,
+          state: {
+            waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` }
+          }
+        };
       }
       const containerId = `containerd://${state.uid.replace(/-/g, '')}${c.name}`;
       const imageId = `${image.split(':')[0]}@sha256:${'0'.repeat(64)}`;
       if (!state.started.has(c.name)) {
         state.started.add(c.name);
-        this.#event(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in 1.2s (1.2s including waiting). Image size: 123456789 bytes.`, c.name);
+        this.#event(
+          pod,
+          'Normal',
+          'Pulled',
+          `Successfully pulled image "${image}" in 1.2s (1.2s including waiting). Image size: 123456789 bytes.`,
+          c.name
+        );
         this.#event(pod, 'Normal', 'Created', `Created container: ${String(c.name)}`, c.name);
         this.#event(pod, 'Normal', 'Started', `Started container ${String(c.name)}`, c.name);
       }
@@ -198,17 +256,43 @@ export class Kubelet {
         const crashes = (state.crashes.get(c.name) ?? 0) + 1;
         state.crashes.set(c.name, crashes);
         const backoff = Math.min(10 * 2 ** (crashes - 1), 300);
-        this.#event(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${String(c.name)} in pod ${podRef}`, c.name);
+        this.#event(
+          pod,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${String(c.name)} in pod ${podRef}`,
+          c.name
+        );
         return {
           ...base,
           imageID: imageId,
           containerID: containerId,
           restartCount: crashes,
-          state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${backoff}s restarting failed container=${String(c.name)} pod=${podRef}` } },
-          lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt: now, finishedAt: now, containerID: containerId } }
+          state: {
+            waiting: {
+              reason: 'CrashLoopBackOff',
+              message: `back-off ${backoff}s restarting failed container=${String(c.name)} pod=${podRef}`
+            }
+          },
+          lastState: {
+            terminated: {
+              exitCode: 1,
+              reason: 'Error',
+              startedAt: now,
+              finishedAt: now,
+              containerID: containerId
+            }
+          }
         };
       }
-      return { ...base, imageID: imageId, containerID: containerId, ready: true, started: true, state: { running: { startedAt: now } } };
+      return {
+        ...base,
+        imageID: imageId,
+        containerID: containerId,
+        ready: true,
+        started: true,
+        state: { running: { startedAt: now } }
+      };
     });
     const ready = statuses.every(s => s.ready === true);
     const anyStarted = statuses.some(s => s.containerID !== undefined);
@@ -216,15 +300,29 @@ export class Kubelet {
     pod.status.phase = anyStarted ? 'Running' : 'Pending';
     const notReady = statuses.filter(s => !s.ready).map(s => String(s.name));
     const message = `containers with unready status: [${notReady.join(' ')}]`;
-    setCondition(pod, 'Ready', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : message);
-    setCondition(pod, 'ContainersReady', ready, ready ? undefined : 'ContainersNotReady', ready ? undefined : message);
+    setCondition(
+      pod,
+      'Ready',
+      ready,
+      ready ? undefined : 'ContainersNotReady',
+      ready ? undefined : message
+    );
+    setCondition(
+      pod,
+      'ContainersReady',
+      ready,
+      ready ? undefined : 'ContainersNotReady',
+      ready ? undefined : message
+    );
     this.#ctx.store.update(this.#pods, pod);
     if (ready && !wasReady) this.#ctx.timeline('pod-ready', namespace, name);
     if (!ready && wasReady) this.#ctx.timeline('pod-not-ready', namespace, name);
     if (ready) return;
     const delay = this.#ctx.settings.podReadyDelayMs;
     const next = waitingForPull ? delay / 2 : crashing ? delay : delay;
-    state.cancelTick = this.#ctx.timers.after(Math.max(next, 5), () => this.#tick(namespace, name, state));
+    state.cancelTick = this.#ctx.timers.after(Math.max(next, 5), () =>
+      this.#tick(namespace, name, state)
+    );
   }
 
   #beginTermination(pod: KubeObject, state: PodState): void {
@@ -257,7 +355,10 @@ export class Kubelet {
     state.stopIdleWatch = this.#ctx.connections.onIdle((ns, podName) => {
       if (ns === namespace && podName === name) this.#ctx.timers.after(0, () => finish('graceful'));
     });
-    const graceMs = scaledMs(this.#ctx.settings, Number(pod.metadata.deletionGracePeriodSeconds ?? 30));
+    const graceMs = scaledMs(
+      this.#ctx.settings,
+      Number(pod.metadata.deletionGracePeriodSeconds ?? 30)
+    );
     state.cancelGrace = this.#ctx.timers.after(graceMs, () => {
       this.#ctx.connections.cut(namespace, name);
       finish('connections-cut');

@@ -24,7 +24,8 @@ export class ReplicaSetController {
         this.#queue.add(keyOf(md.namespace, md.name));
       } else if (event.resource === this.#pods) {
         for (const ref of (md.ownerReferences ?? []) as KubeObject[]) {
-          if (ref.kind === 'ReplicaSet' && ref.controller) this.#queue.add(keyOf(md.namespace, ref.name));
+          if (ref.kind === 'ReplicaSet' && ref.controller)
+            this.#queue.add(keyOf(md.namespace, ref.name));
         }
       }
     });
@@ -48,7 +49,13 @@ export class ReplicaSetController {
       const victims = [...active].sort((a, b) => compareRanks(deletionRank(a), deletionRank(b)));
       for (const pod of victims.slice(0, active.length - desired)) {
         this.#ctx.ops.delete(this.#pods, namespace, pod.metadata.name, {});
-        this.#ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${String(pod.metadata.name)}`, 'replicaset-controller');
+        this.#ctx.events.record(
+          rs,
+          'Normal',
+          'SuccessfulDelete',
+          `Deleted pod: ${String(pod.metadata.name)}`,
+          'replicaset-controller'
+        );
       }
     }
     this.#updateStatus(namespace, name);
@@ -77,8 +84,16 @@ export class ReplicaSetController {
       spec: template.spec
     };
     delete pod.metadata.name;
-    const created = this.#ctx.ops.create(this.#pods, rs.metadata.namespace, pod, { manager: CONTROLLER_MANAGER });
-    this.#ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${String(created.metadata.name)}`, 'replicaset-controller');
+    const created = this.#ctx.ops.create(this.#pods, rs.metadata.namespace, pod, {
+      manager: CONTROLLER_MANAGER
+    });
+    this.#ctx.events.record(
+      rs,
+      'Normal',
+      'SuccessfulCreate',
+      `Created pod: ${String(created.metadata.name)}`,
+      'replicaset-controller'
+    );
   }
 
   #updateStatus(namespace: string, name: string): void {

@@ -51,7 +51,10 @@ export function resolveIntOrPercent(value: unknown, total: number, roundUp: bool
   return Number.isFinite(n) ? n : 0;
 }
 
-export function surgeAndUnavailable(deployment: KubeObject): { maxSurge: number; maxUnavailable: number } {
+export function surgeAndUnavailable(deployment: KubeObject): {
+  maxSurge: number;
+  maxUnavailable: number;
+} {
   const replicas = Number(deployment.spec.replicas ?? 1);
   const ru = deployment.spec.strategy?.rollingUpdate ?? {};
   const maxSurge = resolveIntOrPercent(ru.maxSurge ?? '25%', replicas, true);

@@ -115,6 +115,11 @@ export function splitKey(key: string): [string, string] {
 }
 
 /** Whether `obj` is controlled by the object with `uid`. */
-export function controlledBy(obj: { metadata?: { ownerReferences?: { uid: string; controller?: boolean }[] } }, uid: string): boolean {
-  return (obj.metadata?.ownerReferences ?? []).some(ref => ref.uid === uid && ref.controller === true);
+export function controlledBy(
+  obj: { metadata?: { ownerReferences?: { uid: string; controller?: boolean }[] } },
+  uid: string
+): boolean {
+  return (obj.metadata?.ownerReferences ?? []).some(
+    ref => ref.uid === uid && ref.controller === true
+  );
 }

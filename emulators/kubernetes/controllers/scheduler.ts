@@ -64,13 +64,25 @@ export class Scheduler {
         capacity: { pods: capacity, cpu: '4', memory: '16Gi' },
         allocatable: { pods: capacity, cpu: '3860m', memory: '13Gi' },
         conditions: [
-          { type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now
+          }
         ],
         addresses: [
           { type: 'InternalIP', address: `10.224.0.${index + 3}` },
           { type: 'Hostname', address: name }
         ],
-        nodeInfo: { kubeletVersion: 'v1.32.0', operatingSystem: 'linux', architecture: 'amd64', containerRuntimeVersion: 'containerd://1.7.0' }
+        nodeInfo: {
+          kubeletVersion: 'v1.32.0',
+          operatingSystem: 'linux',
+          architecture: 'amd64',
+          containerRuntimeVersion: 'containerd://1.7.0'
+        }
       };
       this.#ctx.store.update(this.#nodes, node);
     }
@@ -90,7 +102,9 @@ export class Scheduler {
     }
     const pending = pods
       .filter(p => !p.spec?.nodeName && !p.metadata.deletionTimestamp)
-      .sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)));
+      .sort((a, b) =>
+        String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp))
+      );
     const capacity = this.#ctx.settings.nodeCapacityPods;
     const unschedulable: KubeObject[] = [];
     for (const pod of pending) {
@@ -111,7 +125,9 @@ export class Scheduler {
     pod.status = {
       ...pod.status,
       phase: 'Pending',
-      conditions: [{ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }],
+      conditions: [
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now }
+      ],
       qosClass: pod.status?.qosClass ?? 'BestEffort'
     };
     const stored = this.#ctx.store.update(this.#pods, pod);
@@ -135,7 +151,14 @@ export class Scheduler {
         ...pod.status,
         phase: 'Pending',
         conditions: [
-          { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message, lastProbeTime: null, lastTransitionTime: nowIso() }
+          {
+            type: 'PodScheduled',
+            status: 'False',
+            reason: 'Unschedulable',
+            message,
+            lastProbeTime: null,
+            lastTransitionTime: nowIso()
+          }
         ]
       };
       const stored = this.#ctx.store.update(this.#pods, pod);

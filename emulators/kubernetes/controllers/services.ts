@@ -47,7 +47,10 @@ export class ServiceController {
         }
       } else if (event.resource === this.#pods) {
         for (const svc of this.#ctx.store.list(this.#services, md.namespace)) {
-          if (selects(svc.spec?.selector, event.object) || (event.previous && selects(svc.spec?.selector, event.previous))) {
+          if (
+            selects(svc.spec?.selector, event.object) ||
+            (event.previous && selects(svc.spec?.selector, event.previous))
+          ) {
             this.#queue.add(keyOf(md.namespace, svc.metadata.name));
           }
         }
@@ -65,18 +68,32 @@ export class ServiceController {
 
   #syncLoadBalancer(svc: KubeObject): void {
     const uid = String(svc.metadata.uid);
-    if (svc.spec.type !== 'LoadBalancer' || (svc.status?.loadBalancer?.ingress ?? []).length > 0 || this.#lbPending.has(uid)) {
+    if (
+      svc.spec.type !== 'LoadBalancer' ||
+      (svc.status?.loadBalancer?.ingress ?? []).length > 0 ||
+      this.#lbPending.has(uid)
+    ) {
       return;
     }
     this.#lbPending.add(uid);
     this.#ctx.timers.after(this.#ctx.settings.loadBalancerDelayMs, () => {
       this.#lbPending.delete(uid);
-      const current = this.#ctx.store.get(this.#services, svc.metadata.namespace, svc.metadata.name);
+      const current = this.#ctx.store.get(
+        this.#services,
+        svc.metadata.namespace,
+        svc.metadata.name
+      );
       if (!current || current.metadata.uid !== uid || current.spec.type !== 'LoadBalancer') return;
       const ip = current.spec.loadBalancerIP || this.#ctx.addresses.loadBalancerIp();
       current.status = { loadBalancer: { ingress: [{ ip, ipMode: 'VIP' }] } };
       this.#ctx.store.update(this.#services, current);
-      this.#ctx.events.record(current, 'Normal', 'EnsuredLoadBalancer', 'Ensured load balancer', 'service-controller');
+      this.#ctx.events.record(
+        current,
+        'Normal',
+        'EnsuredLoadBalancer',
+        'Ensured load balancer',
+        'service-controller'
+      );
       this.#ctx.timeline('lb-assigned', current.metadata.namespace, current.metadata.name, ip);
     });
   }
@@ -94,7 +111,10 @@ export class ServiceController {
     const ready = pods.filter(isPodReady).map(address);
     const notReady = pods.filter(p => !isPodReady(p)).map(address);
     const ports = ((svc.spec.ports ?? []) as KubeObject[]).map(port => {
-      const out: KubeObject = { port: resolveTargetPort(port, pods[0]), protocol: port.protocol ?? 'TCP' };
+      const out: KubeObject = {
+        port: resolveTargetPort(port, pods[0]),
+        protocol: port.protocol ?? 'TCP'
+      };
       if (port.name) out.name = port.name;
       return out;
     });

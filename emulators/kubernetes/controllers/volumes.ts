@@ -19,7 +19,8 @@ export class VolumeController {
   start(): void {
     this.#ctx.store.subscribe(event => {
       if (event.resource === this.#claims || event.resource === this.#volumes) {
-        if (event.type === 'DELETED' && event.resource === this.#claims) this.#release(event.object);
+        if (event.type === 'DELETED' && event.resource === this.#claims)
+          this.#release(event.object);
         this.#queue.add('all');
       }
     });
@@ -53,18 +54,28 @@ export class VolumeController {
       }
       const ref = pv.spec.claimRef;
       if (ref && (ref.namespace !== namespace || ref.name !== name)) {
-        this.#pending(claim, 'VolumeMismatch', `volume "${wanted}" already bound to a different claim.`);
+        this.#pending(
+          claim,
+          'VolumeMismatch',
+          `volume "${wanted}" already bound to a different claim.`
+        );
         return;
       }
     } else {
       pv = this.#ctx.store.list(this.#volumes).find(v => {
         const ref = v.spec.claimRef;
         if (ref) return ref.namespace === namespace && ref.name === name;
-        return v.status?.phase === 'Available' && (v.spec.storageClassName ?? '') === (className ?? '');
+        return (
+          v.status?.phase === 'Available' && (v.spec.storageClassName ?? '') === (className ?? '')
+        );
       });
       if (!pv && className) pv = this.#provision(claim, className);
       if (!pv) {
-        this.#pending(claim, 'FailedBinding', 'no persistent volumes available for this claim and no storage class is set');
+        this.#pending(
+          claim,
+          'FailedBinding',
+          'no persistent volumes available for this claim and no storage class is set'
+        );
         return;
       }
     }
@@ -95,7 +106,11 @@ export class VolumeController {
   #provision(claim: KubeObject, className: string): KubeObject | undefined {
     const sc = this.#ctx.store.get(this.#classes, undefined, className);
     if (!sc) {
-      this.#pending(claim, 'ProvisioningFailed', `storageclass.storage.k8s.io "${className}" not found`);
+      this.#pending(
+        claim,
+        'ProvisioningFailed',
+        `storageclass.storage.k8s.io "${className}" not found`
+      );
       return undefined;
     }
     const created = this.#ctx.ops.create(
@@ -119,7 +134,13 @@ export class VolumeController {
       },
       { manager: CONTROLLER_MANAGER }
     );
-    this.#ctx.events.record(claim, 'Normal', 'ProvisioningSucceeded', `Successfully provisioned volume ${String(created.metadata.name)}`, String(sc.provisioner));
+    this.#ctx.events.record(
+      claim,
+      'Normal',
+      'ProvisioningSucceeded',
+      `Successfully provisioned volume ${String(created.metadata.name)}`,
+      String(sc.provisioner)
+    );
     return created;
   }
 
