@@ -1,12 +1,14 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
+import type { V1Deployment } from '@kubernetes/client-node';
 import {
   startKubernetesEmulator,
   type KubernetesEmulator
 } from '../../emulators/kubernetes/index.ts';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
+import { scaleDeployment, waitUntil } from '../../tools/fixtures/scale.ts';
 
 const REPOSITORY = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda';
 const V1 = `${REPOSITORY}:4.7.1`;
@@ -27,11 +29,8 @@ const deploy = (inputs: Record<string, string>) =>
     ...inputs
   });
 
-function deployment(): {
-  spec: { template: { spec: { containers: { image: string }[] } } };
-  metadata: { resourceVersion: string };
-} {
-  return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron');
+function deployment(): V1Deployment | undefined {
+  return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron') as V1Deployment | undefined;
 }
 
 function resourceVersions(): Record<string, string> {
@@ -65,7 +64,7 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       service: 'gadgetron-frontend.gadgetron.svc.cluster.local:9002'
     });
     expect(run.outputs['cluster-ip']).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(deployment().spec.template.spec.containers[0]?.image).toBe(V1);
+    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
     const kinds = Object.keys(resourceVersions()).map(key => key.split('/')[0]);
     expect(new Set(kinds)).toEqual(
       new Set([
@@ -122,7 +121,7 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       .listObjects('v1', 'Pod', 'gadgetron')
       .filter(p => p.metadata.labels['app.kubernetes.io/component'] === 'server');
     expect(oldPods).toHaveLength(2);
-    const busy = oldPods[0].metadata.name as string;
+    const busy = oldPods[0]?.metadata.name as string;
     const reconstruction = cluster.connections.open('gadgetron', busy);
     const startedAt = cluster.timeline.length;
 
@@ -135,7 +134,7 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(pod?.metadata.deletionTimestamp).toBeDefined();
     const closedAt = performance.now();
     reconstruction.close();
-    await waitFor(() => cluster.getObject('v1', 'Pod', 'gadgetron', busy) === undefined);
+    await waitUntil(() => cluster.getObject('v1', 'Pod', 'gadgetron', busy) === undefined);
     const events = cluster.timeline.slice(startedAt);
     const deleted = events.find(e => e.type === 'pod-deleted' && e.name === busy);
     expect(deleted?.at).toBeGreaterThanOrEqual(closedAt);
@@ -172,7 +171,7 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     const errors = errorAnnotations(run).join('\n');
     expect(errors).toMatch(/ImagePullBackOff|ErrImagePull/);
     expect(errors).toContain('previous version was restored');
-    expect(deployment().spec.template.spec.containers[0]?.image).toBe(V1);
+    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
     expect(run.summary).toContain('previous version restored');
   });
 
@@ -219,39 +218,11 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/HTTP 429; retrying in 1\.0s/);
     expect(run.stdout).toMatch(/HTTP 503; retrying/);
-    expect(deployment().spec.template.spec.containers[0]?.image).toBe(V1);
+    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
   });
 });
 
 async function scaleTo(replicas: number): Promise<void> {
-  // As the HorizontalPodAutoscaler would: another field manager owns spec.replicas.
-  const { KubeConfig, KubernetesObjectApi, PatchStrategy } =
-    await import('@kubernetes/client-node');
-  const config = new KubeConfig();
-  config.loadFromFile(cluster.kubeconfigPath);
-  await KubernetesObjectApi.makeApiClient(config).patch(
-    {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'gadgetron', namespace: 'gadgetron' },
-      spec: { replicas }
-    },
-    undefined,
-    undefined,
-    'horizontal-pod-autoscaler',
-    undefined,
-    PatchStrategy.MergePatch
-  );
-  await waitFor(() => {
-    const d = cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron');
-    return d?.status?.readyReplicas === replicas;
-  });
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise(resolve => setTimeout(resolve, 20));
-  }
+  await scaleDeployment(cluster.kubeconfigPath, 'gadgetron', 'gadgetron', replicas);
+  await waitUntil(() => deployment()?.status?.readyReplicas === replicas);
 }

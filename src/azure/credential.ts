@@ -117,7 +117,7 @@ export async function resolveCredential(
       );
       continue;
     }
-    const credential = candidate.create();
+    const credential = cachingCredential(candidate.create());
     try {
       const token = await credential.getToken(ARM_SCOPE);
       if (!token) throw new Error('no token was returned');
@@ -137,4 +137,26 @@ function firstLine(error: unknown): string {
       .map(l => l.trim())
       .find(Boolean) ?? 'failed';
   return (line.length > 300 ? `${line.slice(0, 297)}...` : line).replace(/\.$/, '');
+}
+
+/**
+ * Shares tokens between the run's clients: every SDK client has its own pipeline, and a client
+ * assertion credential asks the runner for a new ID token on each call. A token is reused until
+ * it nears expiry (five minutes before, or half its life for short-lived ones), then renewed.
+ */
+export function cachingCredential(inner: TokenCredential, now: () => number = Date.now): TokenCredential {
+  const cache = new Map<string, { token: AccessToken; renewAt: number }>();
+  return {
+    async getToken(scopes, options) {
+      const key = [scopes].flat().join(' ');
+      const cached = cache.get(key);
+      if (cached && now() < cached.renewAt && !options?.claims) return cached.token;
+      const token = await inner.getToken(scopes, options);
+      if (token) {
+        const life = token.expiresOnTimestamp - now();
+        cache.set(key, { token, renewAt: token.expiresOnTimestamp - Math.min(300_000, life / 2) });
+      }
+      return token;
+    }
+  };
 }

@@ -9,6 +9,8 @@
  *   console.log(formatResultTable(result));
  */
 export { runWorkflow } from './workflow.ts';
+export { validateWorkflow } from './validate.ts';
+export type { ValidateWorkflowOptions } from './validate.ts';
 export { formatResultTable } from './result-table.ts';
 export { lintWorkflows } from './actionlint.ts';
 export { noopStandIn } from './stand-ins.ts';

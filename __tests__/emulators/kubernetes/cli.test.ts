@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startWithClients } from './helpers.ts';
+import { startWithClients } from './harness.ts';
 
 describe('command line and TLS', () => {
   test('cli.ts serves until SIGTERM and copies the kubeconfig', async () => {

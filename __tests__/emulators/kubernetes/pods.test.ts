@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type * as k8s from '@kubernetes/client-node';
-import type { Clients } from './helpers.ts';
-import { deployment, isGone, startWithClients, waitFor } from './helpers.ts';
+import type { Clients } from './harness.ts';
+import { deployment, isGone, startWithClients, waitFor } from './harness.ts';
 
 const MISSING = 'ghcr.io/example/missing:9.9.9';
 const CRASHING = 'ghcr.io/example/crash:1.0.0';

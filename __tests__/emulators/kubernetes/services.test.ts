@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type * as k8s from '@kubernetes/client-node';
-import type { Clients } from './helpers.ts';
-import { deployment, startWithClients, waitFor } from './helpers.ts';
+import type { Clients } from './harness.ts';
+import { deployment, startWithClients, waitFor } from './harness.ts';
 
 let c: Clients;
 beforeAll(async () => {

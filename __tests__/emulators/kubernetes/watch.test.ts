@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as k8s from '@kubernetes/client-node';
-import type { Clients } from './helpers.ts';
-import { startWithClients, waitFor } from './helpers.ts';
+import type { Clients } from './harness.ts';
+import { startWithClients, waitFor } from './harness.ts';
 
 let c: Clients;
 beforeAll(async () => {
