@@ -77,6 +77,10 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
         'NetworkPolicy'
       ])
     );
+    // The network policies arrive whole: 9002 only from this namespace's pods.
+    const policy = cluster.getObject('networking.k8s.io/v1', 'NetworkPolicy', 'gadgetron', 'gadgetron');
+    expect(policy?.spec.ingress[0].from).toEqual([{ podSelector: {} }]);
+    expect(policy?.spec.ingress[0].ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
     // Every write was a server-side apply by one field manager.
     const writes = cluster.requests.filter(
       r => !['get', 'list', 'watch', 'discovery'].includes(r.verb)

@@ -8,6 +8,7 @@ import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
 import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
 import { objectKey } from '../../src/kubernetes/objects.ts';
+import { toWire } from '../../src/kubernetes/wire.ts';
 import { waitForRollout, type RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { withRetry } from '../../src/kubernetes/retry.ts';

@@ -94,7 +94,10 @@ export interface Address {
 export function parseAddress(text: string): Address | undefined {
   const v4 = (part: string): bigint | undefined => {
     const octets = part.split('.');
-    if (octets.length !== 4 || !octets.every(o => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) < 256)) {
+    if (
+      octets.length !== 4 ||
+      !octets.every(o => /^(0|[1-9]\d{0,2})$/.test(o) && Number(o) < 256)
+    ) {
       return undefined;
     }
     return octets.reduce((sum, o) => (sum << 8n) | BigInt(o), 0n);
@@ -137,10 +140,12 @@ export function formatAddress(address: Address): string {
   if (address.family === 4) {
     return [24n, 16n, 8n, 0n].map(shift => String((address.value >> shift) & 0xffn)).join('.');
   }
-  const groups = [...Array(8).keys()].map(i => Number((address.value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const groups = [...Array(8).keys()].map(i =>
+    Number((address.value >> BigInt(112 - 16 * i)) & 0xffffn)
+  );
   // The longest run of two or more zero groups becomes '::' (the first of equal runs).
   let best = { start: -1, length: 1 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;

@@ -81,7 +81,9 @@ export async function deployJumpserver(inputs: JumpserverInputs): Promise<void> 
   );
   if (rollout.result !== 'complete') {
     for (const problem of rollout.problems) {
-      core.error(`Pod ${problem.pod}: ${problem.reason}${problem.message ? `: ${problem.message}` : ''}`);
+      core.error(
+        `Pod ${problem.pod}: ${problem.reason}${problem.message ? `: ${problem.message}` : ''}`
+      );
     }
     if (rollout.events.length > 0) core.info(`Recent events:\n  ${rollout.events.join('\n  ')}`);
     throw new ActionFailure(
@@ -157,7 +159,7 @@ async function resolveTarget(client: KubeClient, inputs: JumpserverInputs): Prom
   if (parts.length > 2 && svc !== 'svc') {
     throw new ActionFailure(
       `The target ${host} is not the name of a Service in this cluster (NAME, NAME.NAMESPACE or NAME.NAMESPACE.svc.cluster.local) ` +
-        'nor an IP address, so the jump server\'s network policy cannot allow it. Use the Service name of Gadgetron, e.g. gadgetron-frontend:9002.'
+        "nor an IP address, so the jump server's network policy cannot allow it. Use the Service name of Gadgetron, e.g. gadgetron-frontend:9002."
     );
   }
   let service: V1Service;
@@ -193,7 +195,9 @@ async function resolveTarget(client: KubeClient, inputs: JumpserverInputs): Prom
   }
   const podPort = servicePort.targetPort ?? servicePort.port;
   core.info(
-    `Target ${host}:${port}: Service ${serviceNamespace}/${serviceName}, pods ${Object.entries(selector)
+    `Target ${host}:${port}: Service ${serviceNamespace}/${serviceName}, pods ${Object.entries(
+      selector
+    )
       .map(([k, v]) => `${k}=${v}`)
       .join(',')} on port ${podPort}.`
   );
@@ -218,7 +222,9 @@ async function loadHostKeys(
   const comment = `${inputs.name}.${inputs.namespace}`;
   const generate = (): HostKey[] => HOST_KEY_ALGORITHMS.map(a => generateHostKey(a, comment));
   if (inputs['rotate-host-keys']) {
-    core.info('rotate-host-keys is set: generating new host keys. Clients must update their known_hosts.');
+    core.info(
+      'rotate-host-keys is set: generating new host keys. Clients must update their known_hosts.'
+    );
     return { keys: generate(), origin: 'rotated' };
   }
   let secret: V1Secret | undefined;
@@ -236,7 +242,9 @@ async function loadHostKeys(
     }
   }
   if (secret === undefined) {
-    core.info(`No host keys yet: generating them; they are kept in Secret ${inputs.namespace}/${name}.`);
+    core.info(
+      `No host keys yet: generating them; they are kept in Secret ${inputs.namespace}/${name}.`
+    );
     return { keys: generate(), origin: 'generated' };
   }
   let kept: HostKey[];
@@ -324,7 +332,7 @@ async function address(
   if (outcome.result === 'timeout') {
     throw new ActionFailure(
       `Service ${spec.namespace}/${name} got no external address within the timeout. ` +
-        'Check the Service\'s events (kubectl describe service) for load balancer errors, or raise timeout.'
+        "Check the Service's events (kubectl describe service) for load balancer errors, or raise timeout."
     );
   }
   core.info(`Load balancer address: ${outcome.address}`);

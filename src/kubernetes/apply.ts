@@ -3,6 +3,7 @@ import type { KubeClient } from './connect.ts';
 import { describeApiError } from './errors.ts';
 import { describeObject } from './objects.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
+import { toModel } from './wire.ts';
 import { ActionFailure } from '../runtime/failure.ts';
 
 /** The one field manager under which the suite owns the fields it applies. */
@@ -24,7 +25,7 @@ export interface ApplyOptions {
 }
 
 /**
- * Server-side applies the objects in order. An apply that changes nothing leaves the
+ * Server-side applies the objects, given in the API's shape (as in YAML), in order. An apply that changes nothing leaves the
  * resourceVersion alone, which is how `unchanged` is told from `configured`.
  */
 export async function applyObjects(
@@ -42,7 +43,7 @@ export async function applyObjects(
         `apply ${describeObject(object)}`,
         () =>
           client.objects.patch(
-            object,
+            toModel(object),
             undefined,
             options.dryRun ? 'All' : undefined,
             FIELD_MANAGER,

@@ -156,7 +156,11 @@ function sshdContainer(pod: V1PodSpec): V1Container {
 /** A digest of everything sshd reads at start; public host keys stand for the private ones. */
 function configChecksum(spec: JumpserverSpec, files: ReturnType<typeof jumpserverFiles>): string {
   const hash = createHash('sha256');
-  for (const part of [files.sshdConfig, files.authorizedKeys, ...spec.hostKeys.map(k => k.publicKey)]) {
+  for (const part of [
+    files.sshdConfig,
+    files.authorizedKeys,
+    ...spec.hostKeys.map(k => k.publicKey)
+  ]) {
     hash.update(part).update('\0');
   }
   return `sha256:${hash.digest('hex')}`;
@@ -244,7 +248,10 @@ function configureNetworkPolicy(policy: V1NetworkPolicy, spec: JumpserverSpec): 
   if (policySpec === undefined || sshRule === undefined || targetRule === undefined) {
     throw new Error('the jump server base NetworkPolicy lacks its ingress or target rule');
   }
-  sshRule.from = spec.allowedCidrs.map(cidr => ({ ipBlock: { cidr } }));
+  // The object stays in its YAML shape (`from`, not the client library's `_from`).
+  (sshRule as { from?: V1NetworkPolicyPeer[] }).from = spec.allowedCidrs.map(cidr => ({
+    ipBlock: { cidr }
+  }));
   sshRule.ports = [{ protocol: 'TCP', port: CONTAINER_PORT }];
   const peer = spec.targetPeer;
   policySpec.egress = [
@@ -256,7 +263,11 @@ function configureNetworkPolicy(policy: V1NetworkPolicy, spec: JumpserverSpec): 
   ];
 }
 
-function generated(spec: JumpserverSpec, files: ReturnType<typeof jumpserverFiles>, labels: Record<string, string>) {
+function generated(
+  spec: JumpserverSpec,
+  files: ReturnType<typeof jumpserverFiles>,
+  labels: Record<string, string>
+) {
   const names = jumpserverNames(spec.name);
   const metadata = (name: string) => ({ name, namespace: spec.namespace, labels: { ...labels } });
   const config: V1ConfigMap = {
@@ -298,7 +309,9 @@ export function renderJumpserver(
   if (spec.allowedCidrs.length === 0) throw new Error('the jump server needs allowed networks');
 
   const rename = renamer(spec.name);
-  const base = loadBase(manifestsDir ?? defaultManifestsDir(new URL(import.meta.url), 'jumpserver'));
+  const base = loadBase(
+    manifestsDir ?? defaultManifestsDir(new URL(import.meta.url), 'jumpserver')
+  );
   const deployment = find<V1Deployment>(base, 'Deployment');
   const service = find<V1Service>(base, 'Service');
   const policy = find<V1NetworkPolicy>(base, 'NetworkPolicy');
@@ -310,8 +323,10 @@ export function renderJumpserver(
     object.metadata = { name: rename(name), namespace: spec.namespace, ...metadata };
     setInstanceLabel(object, spec.name);
     const labelSets = [object.metadata.labels];
-    if (object.kind === 'Deployment') labelSets.push((object as V1Deployment).spec?.template.metadata?.labels);
-    for (const labels of labelSets) if (labels && version !== undefined) labels[VERSION_LABEL] = version;
+    if (object.kind === 'Deployment')
+      labelSets.push((object as V1Deployment).spec?.template.metadata?.labels);
+    for (const labels of labelSets)
+      if (labels && version !== undefined) labels[VERSION_LABEL] = version;
   }
   configureDeployment(deployment, spec, configChecksum(spec, files), rename);
   configureService(service, spec);

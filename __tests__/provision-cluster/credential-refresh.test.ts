@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { errors, runAction, startSandbox, type Sandbox } from './harness.ts';
+
+// Access tokens and GitHub ID tokens live 4 s; the cluster takes 10 s to create. An assertion
+// kept from the start would be refused (AADSTS700024) and an old access token rejected, so the
+// run only succeeds because the credential asks the runner for a fresh ID token.
+const LIFETIME_S = 4;
+
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ arm: { tokenLifetimeSeconds: LIFETIME_S, durations: { clusterCreateMs: 10_000 } }, oidcLifetimeSeconds: LIFETIME_S });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+describe('provision-cluster sign-in', () => {
+  test('an operation longer than the token lifetime succeeds because new assertions are requested', async () => {
+    const result = await runAction(sandbox, 'provision-cluster', { 'resource-group': 'rg-long', 'cluster-name': 'long', location: 'westeurope' });
+    expect(errors(result)).toEqual([]);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('Signed in to Azure with GitHub OIDC federation');
+
+    const assertions = sandbox.arm.tokenRequests.filter(t => t.clientAssertion);
+    expect(new Set(assertions.map(t => t.clientAssertion)).size).toBeGreaterThanOrEqual(2);
+    expect(sandbox.oidc.issued.length).toBeGreaterThanOrEqual(2);
+    expect(sandbox.oidc.issued.every(audience => audience === 'api://AzureADTokenExchange')).toBe(true);
+    const span = (assertions.at(-1)?.at ?? 0) - (assertions[0]?.at ?? 0);
+    expect(span).toBeGreaterThan(LIFETIME_S * 1000);
+    // Every assertion was fresh when used: none was refused as expired.
+    expect(sandbox.arm.requests.filter(r => r.operation === 'token' && r.status !== 200)).toEqual([]);
+  }, 60_000);
+});

