@@ -25,9 +25,13 @@ function bundleBytes(dist: string): number {
 async function firstOutputMs(actionDir: string): Promise<number> {
   const metadata = readActionMetadata(actionDir);
   const env: Record<string, string> = { PATH: process.env.PATH ?? '' };
-  for (const [name, input] of Object.entries(metadata.inputs)) env[inputVariable(name)] = input.default ?? '';
+  for (const [name, input] of Object.entries(metadata.inputs))
+    env[inputVariable(name)] = input.default ?? '';
   const started = performance.now();
-  const child = spawn(process.execPath, [join(actionDir, metadata.runs.main)], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [join(actionDir, metadata.runs.main)], {
+    env,
+    stdio: ['ignore', 'pipe', 'ignore']
+  });
   const first = await new Promise<number>((resolve, reject) => {
     child.stdout.once('data', () => resolve(performance.now() - started));
     child.once('close', () => reject(new Error(`${actionDir} exited without output`)));

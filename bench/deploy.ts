@@ -14,8 +14,16 @@ export interface DeployBench {
   /** From the last new pod turning Ready to the action's exit, per upgrade. */
   readonly detection: Spread;
   /** Wall time of an upgrade of `replicas` pods against its critical path. */
-  readonly upgrade: { readonly wallMs: Spread; readonly criticalPathMs: number; readonly ratio: number };
-  readonly requests: { readonly firstDeploy: Record<string, number>; readonly rerun: Record<string, number>; readonly upgrade: Record<string, number> };
+  readonly upgrade: {
+    readonly wallMs: Spread;
+    readonly criticalPathMs: number;
+    readonly ratio: number;
+  };
+  readonly requests: {
+    readonly firstDeploy: Record<string, number>;
+    readonly rerun: Record<string, number>;
+    readonly upgrade: Record<string, number>;
+  };
 }
 
 /**
@@ -23,7 +31,10 @@ export interface DeployBench {
  * rollout replaces one pod at a time, and each new pod takes podReadyDelayMs to turn Ready, so the
  * critical path of an upgrade is N × podReadyDelayMs; everything above it is the action's own.
  */
-export async function benchDeploy(root: string, options: { replicas: number; podReadyDelayMs: number; upgrades: number }): Promise<DeployBench> {
+export async function benchDeploy(
+  root: string,
+  options: { replicas: number; podReadyDelayMs: number; upgrades: number }
+): Promise<DeployBench> {
   const cluster = await startKubernetesEmulator({ podReadyDelayMs: options.podReadyDelayMs });
   try {
     await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
@@ -32,7 +43,11 @@ export async function benchDeploy(root: string, options: { replicas: number; pod
       const startedAt = performance.now();
       const run = await runActionProcess({
         actionDir: join(root, 'actions', 'deploy-gadgetron'),
-        inputs: { image: `${REPOSITORY}:${version}`, kubeconfig: cluster.kubeconfigPath, 'min-replicas': String(options.replicas) }
+        inputs: {
+          image: `${REPOSITORY}:${version}`,
+          kubeconfig: cluster.kubeconfigPath,
+          'min-replicas': String(options.replicas)
+        }
       });
       const exitedAt = performance.now();
       if (run.exitCode !== 0) throw new Error(`deploy of ${version} failed:\n${run.stdout}`);
@@ -80,5 +95,9 @@ function readyServers(cluster: KubernetesEmulator): number {
   return cluster
     .listObjects('v1', 'Pod', 'gadgetron')
     .filter(p => isServerPod(p.metadata.name) && !p.metadata.deletionTimestamp)
-    .filter(p => p.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True')).length;
+    .filter(p =>
+      p.status?.conditions?.some(
+        (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'
+      )
+    ).length;
 }

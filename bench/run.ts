@@ -28,28 +28,60 @@ console.log(
   )
 );
 
-const deploy = await benchDeploy(root, { replicas: 4, podReadyDelayMs: quick ? 300 : 1000, upgrades: quick ? 3 : 7 });
-console.log(`\n## Image upgrade of ${deploy.replicas} replicas (pods Ready ${deploy.podReadyDelayMs} ms after start)\n`);
+const deploy = await benchDeploy(root, {
+  replicas: 4,
+  podReadyDelayMs: quick ? 300 : 1000,
+  upgrades: quick ? 3 : 7
+});
+console.log(
+  `\n## Image upgrade of ${deploy.replicas} replicas (pods Ready ${deploy.podReadyDelayMs} ms after start)\n`
+);
 console.log(
   table(
     ['Measure', 'Median', 'Min', 'Max', 'Target'],
     [
-      ['Wall time', ms(deploy.upgrade.wallMs.median), ms(deploy.upgrade.wallMs.min), ms(deploy.upgrade.wallMs.max), ''],
+      [
+        'Wall time',
+        ms(deploy.upgrade.wallMs.median),
+        ms(deploy.upgrade.wallMs.min),
+        ms(deploy.upgrade.wallMs.max),
+        ''
+      ],
       ['Critical path', ms(deploy.upgrade.criticalPathMs), '', '', ''],
       ['Wall / critical path', deploy.upgrade.ratio.toFixed(3), '', '', '≤ 1.05'],
-      ['Detection: last pod Ready → exit', ms(deploy.detection.median), ms(deploy.detection.min), ms(deploy.detection.max), '< 250 ms']
+      [
+        'Detection: last pod Ready → exit',
+        ms(deploy.detection.median),
+        ms(deploy.detection.min),
+        ms(deploy.detection.max),
+        '< 250 ms'
+      ]
     ]
   )
 );
 console.log('\n## Requests per deploy-gadgetron run (verb resource: count)\n');
-const kinds = [...new Set([...Object.keys(deploy.requests.firstDeploy), ...Object.keys(deploy.requests.rerun), ...Object.keys(deploy.requests.upgrade)])].sort();
+const kinds = [
+  ...new Set([
+    ...Object.keys(deploy.requests.firstDeploy),
+    ...Object.keys(deploy.requests.rerun),
+    ...Object.keys(deploy.requests.upgrade)
+  ])
+].sort();
 console.log(
   table(
     ['Request', 'First deploy', 'Re-run', 'Upgrade'],
-    kinds.map(k => [k, String(deploy.requests.firstDeploy[k] ?? 0), String(deploy.requests.rerun[k] ?? 0), String(deploy.requests.upgrade[k] ?? 0)])
+    kinds.map(k => [
+      k,
+      String(deploy.requests.firstDeploy[k] ?? 0),
+      String(deploy.requests.rerun[k] ?? 0),
+      String(deploy.requests.upgrade[k] ?? 0)
+    ])
   )
 );
 
 mkdirSync(join(root, 'bench'), { recursive: true });
-writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, coldStarts, deploy }, null, 2)}\n`);
+writeFileSync(
+  join(root, 'bench', 'results.json'),
+  `${JSON.stringify({ measuredAt: new Date().toISOString(), node: process.version, coldStarts, deploy }, null, 2)}\n`
+);
 console.log('\nWritten to bench/results.json');

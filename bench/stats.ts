@@ -14,9 +14,18 @@ export function spread(samples: readonly number[]): Spread {
     const position = (sorted.length - 1) * q;
     const low = Math.floor(position);
     const high = Math.ceil(position);
-    return (sorted[low] as number) + ((sorted[high] as number) - (sorted[low] as number)) * (position - low);
+    return (
+      (sorted[low] as number) +
+      ((sorted[high] as number) - (sorted[low] as number)) * (position - low)
+    );
   };
-  return { n: sorted.length, median: at(0.5), min: sorted[0] as number, max: sorted[sorted.length - 1] as number, p90: at(0.9) };
+  return {
+    n: sorted.length,
+    median: at(0.5),
+    min: sorted[0] as number,
+    max: sorted[sorted.length - 1] as number,
+    p90: at(0.9)
+  };
 }
 
 export const ms = (value: number): string => `${value.toFixed(value < 10 ? 1 : 0)} ms`;

@@ -92,7 +92,17 @@ const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
 
 let failed = false;
 for (const action of actions) {
-  const files = await bundle(action);
+  let files: Map<string, Buffer>;
+  try {
+    files = await bundle(action);
+  } catch (error) {
+    // ncc's errors carry its own minified source in their stack; the message is what matters.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(
+      `actions/${action}: bundling failed:\n${message.split('\n').slice(0, 20).join('\n')}`
+    );
+    process.exit(1);
+  }
   const dist = join(root, 'actions', action, 'dist');
   if (check) {
     const problems = differences(files, readTree(dist));

@@ -30,7 +30,8 @@ const deploy = (inputs: Record<string, string>) =>
   });
 
 function deployment(): V1Deployment | undefined {
-  return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron') as V1Deployment | undefined;
+  return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron') as
+    V1Deployment | undefined;
 }
 
 function resourceVersions(): Record<string, string> {
@@ -78,7 +79,12 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       ])
     );
     // The network policies arrive whole: 9002 only from this namespace's pods.
-    const policy = cluster.getObject('networking.k8s.io/v1', 'NetworkPolicy', 'gadgetron', 'gadgetron');
+    const policy = cluster.getObject(
+      'networking.k8s.io/v1',
+      'NetworkPolicy',
+      'gadgetron',
+      'gadgetron'
+    );
     expect(policy?.spec.ingress[0].from).toEqual([{ podSelector: {} }]);
     expect(policy?.spec.ingress[0].ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
     // Every write was a server-side apply by one field manager.
@@ -177,6 +183,21 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     expect(errors).toContain('previous version was restored');
     expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
     expect(run.summary).toContain('previous version restored');
+  });
+
+  test('pods waiting for a new node are progress, not failure', async () => {
+    await cluster.close();
+    // Room for one pod: the second waits until the simulated cluster autoscaler adds a node.
+    cluster = await startKubernetesEmulator({
+      podReadyDelayMs: 100,
+      nodeCapacityPods: 1,
+      nodeScaleUpDelayMs: 1500
+    });
+    await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
+    const run = await deploy({ image: V1 });
+    expect(run.stdout).toContain('the cluster autoscaler is adding capacity');
+    expect(run.exitCode).toBe(0);
+    expect(cluster.timeline.some(e => e.type === 'node-added')).toBe(true);
   });
 
   test('a missing claim fails before anything is applied, naming the input', async () => {

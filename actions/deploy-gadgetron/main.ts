@@ -279,16 +279,18 @@ async function rollBack(
   previous: V1Deployment,
   timeoutMs: number
 ): Promise<void> {
+  // The live object is in the client's model shape; applyObjects takes the API's.
+  const live = toWire(previous);
   const restored: KubernetesObject = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: {
-      name: previous.metadata?.name,
-      namespace: previous.metadata?.namespace,
-      labels: previous.metadata?.labels
+      name: live.metadata?.name,
+      namespace: live.metadata?.namespace,
+      labels: live.metadata?.labels
     },
     // The replica count belongs to the autoscaler, not to the version being restored.
-    spec: { ...previous.spec, replicas: undefined }
+    spec: { ...live.spec, replicas: undefined }
   } as KubernetesObject;
   core.info(`Restoring ${previousImage(previous) ?? 'the previous version'}.`);
   await applyObjects(client, [restored], objectKey, { retry: retryPolicy() });

@@ -36,7 +36,11 @@ export type RolloutState =
  * `kubectl rollout status` decides, and also fails fast on pods of the new version that are stuck
  * (image cannot be pulled, container keeps crashing) instead of waiting for the deadline.
  */
-export function assessRollout(deployment: V1Deployment, pods: readonly V1Pod[]): RolloutState {
+export function assessRollout(
+  deployment: V1Deployment,
+  pods: readonly V1Pod[],
+  waitedForNodes = false
+): RolloutState {
   const desired = deployment.spec?.replicas ?? 1;
   const status = deployment.status ?? {};
   const updated = status.updatedReplicas ?? 0;
@@ -47,17 +51,26 @@ export function assessRollout(deployment: V1Deployment, pods: readonly V1Pod[]):
 
   const deadline = status.conditions?.find(c => c.type === 'Progressing' && c.status === 'False');
   const problems = stuckPods(deployment, pods);
-  if (deadline?.reason === 'ProgressDeadlineExceeded') {
-    return {
-      state: 'failed',
-      summary: `${summary}: ${deadline.message ?? 'progress deadline exceeded'}`,
-      problems
-    };
-  }
   if (problems.length > 0) {
     return {
       state: 'failed',
       summary: `${summary}: ${problems.length} new pod(s) cannot start`,
+      problems
+    };
+  }
+  const pending = pods.filter(
+    pod =>
+      !pod.metadata?.deletionTimestamp &&
+      pod.status?.conditions?.some(
+        c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
+      )
+  ).length;
+  // A node the cluster autoscaler adds can take longer than the progress deadline; the
+  // controller clears the condition once those pods run, so then only the action's timeout counts.
+  if (deadline?.reason === 'ProgressDeadlineExceeded' && pending === 0 && !waitedForNodes) {
+    return {
+      state: 'failed',
+      summary: `${summary}: ${deadline.message ?? 'progress deadline exceeded'}`,
       problems
     };
   }
@@ -72,11 +85,6 @@ export function assessRollout(deployment: V1Deployment, pods: readonly V1Pod[]):
   if (updated >= desired && total <= updated && available >= updated) {
     return { state: 'complete', summary };
   }
-  const pending = pods.filter(pod =>
-    pod.status?.conditions?.some(
-      c => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable'
-    )
-  ).length;
   return { state: 'progressing', summary, pendingForNodes: pending };
 }
 

@@ -37,9 +37,11 @@ export async function waitForRollout(
   let settle!: (state: RolloutState | 'timeout') => void;
   const settled = new Promise<RolloutState | 'timeout'>(resolve => (settle = resolve));
 
+  let waitedForNodes = false;
   const evaluate = (): void => {
     if (!deployment) return;
-    const state = assessRollout(deployment, pods);
+    const state = assessRollout(deployment, pods, waitedForNodes);
+    if (state.state === 'progressing' && state.pendingForNodes > 0) waitedForNodes = true;
     watch.onProgress(state);
     if (state.state !== 'progressing') settle(state);
   };
@@ -84,7 +86,7 @@ export async function waitForRollout(
   if (outcome !== 'timeout' && outcome.state === 'complete' && deployment) {
     return { result: 'complete', deployment, elapsedMs };
   }
-  const last = deployment ? assessRollout(deployment, pods) : undefined;
+  const last = deployment ? assessRollout(deployment, pods, waitedForNodes) : undefined;
   const problems = outcome !== 'timeout' && outcome.state === 'failed' ? outcome.problems : [];
   const names = new Set([watch.name, ...pods.map(p => p.metadata?.name ?? '')]);
   return {

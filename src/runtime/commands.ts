@@ -12,7 +12,11 @@ function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export function issueCommand(command: string, properties: Record<string, string>, message: string): void {
+export function issueCommand(
+  command: string,
+  properties: Record<string, string>,
+  message: string
+): void {
   const props = Object.entries(properties)
     .map(([key, value]) => `${key}=${escapeProperty(value)}`)
     .join(',');
