@@ -16,6 +16,7 @@ import { describeApiError, isNotFound } from '../../src/kubernetes/errors.ts';
 import { ProgressReporter } from '../../src/runtime/progress.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
+import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -194,19 +195,7 @@ async function apply(
   dryRun: boolean
 ) {
   const retry = retryPolicy();
-  const namespace: KubernetesObject = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: spec.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' }
-    }
-  };
-  await applyObjects(client, [namespace], objectKey, {
-    dryRun,
-    retry,
-    live: new Map([[objectKey(namespace), namespace]])
-  });
+  await ensureNamespace(client, spec.namespace, { dryRun, retry });
   const selector = `app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
   const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
   const previous = live.get(

@@ -28,6 +28,7 @@ import {
 } from '../../src/ssh/host-keys.ts';
 import { LOGIN_USER } from '../../src/ssh/layout.ts';
 import { writeJumpserverSummary, type HostKeyOrigin, type JumpserverReport } from './summary.ts';
+import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -273,18 +274,7 @@ async function apply(
   objects: KubernetesObject[]
 ): Promise<AppliedObject[]> {
   const retry = retryPolicy();
-  const namespace: KubernetesObject = {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: spec.namespace,
-      labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' }
-    }
-  };
-  await applyObjects(client, [namespace], objectKey, {
-    retry,
-    live: new Map([[objectKey(namespace), namespace]])
-  });
+  await ensureNamespace(client, spec.namespace, { retry });
   const selector = `app.kubernetes.io/name=gadgetron-jumpserver,app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
   const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
   const applied = await applyObjects(client, objects, objectKey, { live, retry });

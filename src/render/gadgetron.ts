@@ -13,6 +13,7 @@ import { imageVersion } from './image.ts';
 import { loadBase } from './manifests.ts';
 import type { GadgetronSpec } from './spec.ts';
 import { specProblems } from './spec.ts';
+import { setInstanceLabel } from './labels.ts';
 
 export type { GadgetronSpec, Toleration } from './spec.ts';
 export { toYaml } from './yaml.ts';
@@ -21,7 +22,6 @@ export { toYaml } from './yaml.ts';
 const BASE_NAME = 'gadgetron';
 
 const NAME_LABEL = 'app.kubernetes.io/name';
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const COMPONENT_LABEL = 'app.kubernetes.io/component';
 const VERSION_LABEL = 'app.kubernetes.io/version';
 const STORAGE_COMPONENT = 'storage';
@@ -89,19 +89,6 @@ function setClaim(pod: V1PodSpec, volume: string, claim: string | undefined): vo
     throw new Error(`the Gadgetron base has no claim volume ${volume}`);
   }
   entry.persistentVolumeClaim.claimName = claim;
-}
-
-/** Sets the instance label wherever it occurs: labels, selectors, peer selectors. */
-function setInstanceLabel(node: unknown, instance: string): void {
-  if (Array.isArray(node)) {
-    for (const item of node) setInstanceLabel(item, instance);
-  } else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    for (const [key, value] of Object.entries(record)) {
-      if (key === INSTANCE_LABEL && typeof value === 'string') record[key] = instance;
-      else setInstanceLabel(value, instance);
-    }
-  }
 }
 
 /** The version label goes on object and pod labels only, never on (immutable) selectors. */

@@ -29,12 +29,12 @@ import {
 } from '../ssh/layout.ts';
 import { imageVersion } from './image.ts';
 import { defaultManifestsDir, loadBase } from './manifests.ts';
+import { setInstanceLabel } from './labels.ts';
 
 export { toYaml } from './yaml.ts';
 
 /** Name of the base's objects; the generated ones are BASE_NAME-suffix. */
 const BASE_NAME = 'sshd-jumpserver';
-const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 const VERSION_LABEL = 'app.kubernetes.io/version';
 /** Pod template annotation that changes whenever sshd's configuration or keys do. */
 export const CHECKSUM_ANNOTATION = 'gadgetron-actions/config-checksum';
@@ -126,19 +126,6 @@ function find<T extends KubernetesObject>(objects: KubernetesObject[], kind: str
   const found = objects.find(o => o.kind === kind && o.metadata?.name === BASE_NAME);
   if (found === undefined) throw new Error(`the jump server base has no ${kind} ${BASE_NAME}`);
   return found as T;
-}
-
-/** Sets the instance label wherever it occurs: labels, selectors, peer selectors. */
-function setInstanceLabel(node: unknown, instance: string): void {
-  if (Array.isArray(node)) {
-    for (const item of node) setInstanceLabel(item, instance);
-  } else if (node !== null && typeof node === 'object') {
-    const record = node as Record<string, unknown>;
-    for (const [key, value] of Object.entries(record)) {
-      if (key === INSTANCE_LABEL && typeof value === 'string') record[key] = instance;
-      else setInstanceLabel(value, instance);
-    }
-  }
 }
 
 function podSpec(deployment: V1Deployment): V1PodSpec {
