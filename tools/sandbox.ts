@@ -1,44 +1,135 @@
-// npm run sandbox: the local Kubernetes emulator, and the bundled deploy-gadgetron action run
-// against it exactly as the GitHub runner runs it. Prints the action's log and job summary.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// npm run sandbox: stand-up → upgrade on a release tag → tear-down, by running the reusable
+// workflows in .github/workflows/ as written, against the local ARM and Kubernetes emulators.
+// Each `uses: ./actions/X` step runs the bundled action as the GitHub runner would.
+//
+//   npm run sandbox                          everything local
+//   npm run sandbox -- --kubeconfig PATH     the in-cluster part against a real cluster
+import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { startKubernetesEmulator } from '../emulators/kubernetes/index.ts';
-import { runActionProcess } from './runner/action-process.ts';
-import { createClaims } from './fixtures/claims.ts';
+import { generateHostKey } from '../src/ssh/host-keys.ts';
+import {
+  formatResultTable,
+  noopStandIn,
+  runWorkflow,
+  type WorkflowResult
+} from './workflow-runner/index.ts';
+import { startLocalCloud, type LocalCloud } from './fixtures/cloud.ts';
 
+const { values: args } = parseArgs({ options: { kubeconfig: { type: 'string' } } });
 const root = join(import.meta.dirname, '..');
-const image = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2';
+const REPOSITORY = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda';
+const cluster = { 'resource-group': 'gadgetron-sandbox', 'cluster-name': 'gadgetron' };
 
-const cluster = await startKubernetesEmulator({ podReadyDelayMs: 300, loadBalancerDelayMs: 200 });
-console.log(`Kubernetes emulator at ${cluster.url}`);
+const cloud = await startLocalCloud({
+  ...(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {}),
+  kube: { podReadyDelayMs: 400, loadBalancerDelayMs: 300 }
+});
+console.log(
+  `ARM emulator at ${cloud.arm.url}; cluster credentials point at ${cloud.kube?.url ?? args.kubeconfig}`
+);
+
+// The key a user would tunnel with; only its public half goes into the workflow.
+const userKey = generateHostKey('ed25519', 'sandbox-user');
+const results: { name: string; result: WorkflowResult }[] = [];
 let failed = false;
 try {
-  // What create-storage leaves in a cluster: the namespace and the two shared claims.
-  await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
-  const runnerTemp = mkdtempSync(join(tmpdir(), 'sandbox-'));
-  for (const [title, inputs] of [
-    ['deploy-gadgetron: first deploy', { image }],
-    ['deploy-gadgetron: the same inputs again (nothing to change)', { image }]
-  ] as const) {
-    console.log(`\n=== ${title} ===`);
-    const run = await runActionProcess({
-      actionDir: join(root, 'actions', 'deploy-gadgetron'),
-      inputs: { ...inputs, kubeconfig: cluster.kubeconfigPath },
-      runnerTemp,
-      onLine: line => console.log(`  ${line}`)
-    });
-    if (run.stderr) console.log(run.stderr);
+  const standUp = await run(cloud, 'stand-up', {
+    ...cluster,
+    location: 'westeurope',
+    image: `${REPOSITORY}:4.7.2`,
+    'authorized-keys': userKey.publicKey,
+    'allowed-cidrs': '203.0.113.0/24'
+  });
+  if (standUp.ok) {
     console.log(
-      `\n--- outputs ---\n${Object.entries(run.outputs)
-        .map(([k, v]) => `  ${k}=${v}`)
-        .join('\n')}`
+      `\nTunnel to Gadgetron:\n  ${standUp.outputs['ssh-command']}\nknown_hosts:\n  ${(standUp.outputs['known-hosts'] ?? '').split('\n').join('\n  ')}`
     );
-    console.log(`\n--- job summary ---\n${run.summary}`);
-    console.log(`exit code ${run.exitCode}, ${(run.durationMs / 1000).toFixed(1)}s`);
-    if (run.exitCode !== 0) failed = true;
+    const reconstruction = openReconstruction(cloud);
+    const upgrade = await run(
+      cloud,
+      'update',
+      { ...cluster, 'release-tag': 'v4.7.3' },
+      { event_name: 'release', ref: 'refs/tags/v4.7.3', ref_name: 'v4.7.3', ref_type: 'tag' }
+    );
+    if (upgrade.ok) checkUpgrade(cloud, `${REPOSITORY}:4.7.3`, reconstruction);
+    reconstruction?.close();
   }
+  await run(cloud, 'tear-down', { ...cluster, confirm: cluster['resource-group'] });
 } finally {
-  await cluster.close();
+  await cloud.close();
 }
+
+console.log('\n## Sandbox\n');
+for (const { name, result } of results)
+  console.log(
+    `### ${name}: ${result.ok ? 'succeeded' : 'FAILED'}\n\n${formatResultTable(result)}\n`
+  );
 process.exit(failed ? 1 : 0);
+
+async function run(
+  cloud: LocalCloud,
+  name: string,
+  inputs: Record<string, string>,
+  github: Record<string, unknown> = {}
+): Promise<WorkflowResult> {
+  console.log(`\n=== ${name}.yml ===`);
+  const result = await runWorkflow({
+    repoRoot: root,
+    workflowPath: `.github/workflows/${name}.yml`,
+    inputs,
+    secrets: {
+      AZURE_CLIENT_ID: String(cloud.env().AZURE_CLIENT_ID),
+      AZURE_TENANT_ID: cloud.arm.tenantId,
+      AZURE_SUBSCRIPTION_ID: cloud.arm.subscriptionId
+    },
+    env: cloud.env(),
+    github: {
+      event_name: 'workflow_dispatch',
+      repository: 'owner/gadgetron-actions',
+      repository_owner: 'owner',
+      ...github
+    },
+    log: line => console.log(`  ${line}`),
+    standIns: { 'actions/checkout': noopStandIn },
+    idTokenService: { url: cloud.oidc.url, token: cloud.oidc.token }
+  });
+  results.push({ name, result });
+  if (!result.ok) {
+    failed = true;
+    console.log(`\n${name}.yml failed${result.error ? `: ${result.error}` : ''}`);
+  }
+  return result;
+}
+
+/** A reconstruction in flight on one Gadgetron pod, held open across the upgrade. */
+function openReconstruction(cloud: LocalCloud): { pod: string; close(): void } | undefined {
+  const pod = cloud.kube
+    ?.listObjects('v1', 'Pod', 'gadgetron')
+    .find(
+      p =>
+        p.metadata.labels?.['app.kubernetes.io/component'] === 'server' &&
+        !p.metadata.deletionTimestamp
+    );
+  if (!cloud.kube || !pod) return undefined;
+  const connection = cloud.kube.connections.open('gadgetron', pod.metadata.name);
+  console.log(`\nA reconstruction is running on ${pod.metadata.name} during the upgrade.`);
+  return { pod: pod.metadata.name, close: () => connection.close() };
+}
+
+function checkUpgrade(
+  cloud: LocalCloud,
+  image: string,
+  reconstruction: { pod: string } | undefined
+): void {
+  if (!cloud.kube) return;
+  const running = cloud.kube.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron')?.spec
+    .template.spec.containers[0].image;
+  const cut = cloud.kube.timeline.some(e => e.detail === 'connections-cut');
+  const stillServing =
+    reconstruction && cloud.kube.getObject('v1', 'Pod', 'gadgetron', reconstruction.pod);
+  console.log(
+    `\nAfter the upgrade: Gadgetron runs ${running}; reconstruction cut: ${cut ? 'YES' : 'no'}; ` +
+      `its pod ${reconstruction?.pod ?? '-'} ${stillServing ? 'is draining until the reconstruction ends' : 'is gone'}.`
+  );
+  if (running !== image || cut) failed = true;
+}

@@ -158,6 +158,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     clusterDeleteMs: durations.clusterDeleteMs,
     kubeconfig: {
       aad: o.aadCluster ?? false,
+      ...(o.kubeconfig !== undefined ? { verbatim: o.kubeconfig } : {}),
       ...(o.kubeconfigServer !== undefined ? { server: o.kubeconfigServer } : {}),
       ...(o.kubeconfigCertificateAuthorityData !== undefined
         ? { certificateAuthorityData: o.kubeconfigCertificateAuthorityData }

@@ -20,6 +20,7 @@ export interface ResourceDeps {
     certificateAuthorityData?: string;
     token?: string;
     aad: boolean;
+    verbatim?: string;
   };
 }
 
@@ -72,17 +73,19 @@ function clusterHandler(ctx: RequestContext, deps: ResourceDeps, group: ArmResou
         return true;
       }
       const fqdn = String(cluster.properties.fqdn);
-      const yaml = buildKubeconfig({
-        clusterName: name,
-        resourceGroup: group.name,
-        server: deps.kubeconfig.server ?? `https://${fqdn}:443`,
-        tenantId: deps.tenantId,
-        aad: deps.kubeconfig.aad,
-        token: deps.kubeconfig.token ?? deps.state.clusterTokens.get(id.toLowerCase()) ?? '',
-        ...(deps.kubeconfig.certificateAuthorityData
-          ? { certificateAuthorityData: deps.kubeconfig.certificateAuthorityData }
-          : {})
-      });
+      const yaml =
+        deps.kubeconfig.verbatim ??
+        buildKubeconfig({
+          clusterName: name,
+          resourceGroup: group.name,
+          server: deps.kubeconfig.server ?? `https://${fqdn}:443`,
+          tenantId: deps.tenantId,
+          aad: deps.kubeconfig.aad,
+          token: deps.kubeconfig.token ?? deps.state.clusterTokens.get(id.toLowerCase()) ?? '',
+          ...(deps.kubeconfig.certificateAuthorityData
+            ? { certificateAuthorityData: deps.kubeconfig.certificateAuthorityData }
+            : {})
+        });
       send(ctx.res, 200, {
         kubeconfigs: [{ name: 'clusterUser', value: Buffer.from(yaml).toString('base64') }]
       });

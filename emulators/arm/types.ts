@@ -28,6 +28,12 @@ export interface ArmEmulatorOptions {
   kubeconfigToken?: string;
   /** listClusterUserCredential returns an exec (kubelogin) kubeconfig, as for Entra ID clusters. */
   aadCluster?: boolean;
+  /**
+   * A whole kubeconfig (YAML) that listClusterUserCredential returns as it is, instead of one
+   * built from the options above: the sandbox points the clusters at the Kubernetes emulator or
+   * at a real cluster this way.
+   */
+  kubeconfig?: string;
   /** Version reported when a cluster is created without kubernetesVersion. */
   defaultKubernetesVersion?: string;
   /** Directory of the ARM JSON schemas (see src/azure/template-schema.ts). */

@@ -19,6 +19,8 @@ export interface RunContext {
   masker: Masker;
   sink: (line: string) => void;
   standIns: Record<string, StandIn>;
+  /** The OIDC token service, and the jobs allowed to use it. */
+  idToken: { service: { url: string; token: string }; jobs: Set<string> } | undefined;
   model: WorkflowModel;
   pre: Preflight;
   /** `caller/` for the jobs of a called workflow. */

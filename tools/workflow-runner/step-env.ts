@@ -73,6 +73,10 @@ export function composeStepEnv(
     ...parts.extra
   };
   if (parts.actionPath) env.GITHUB_ACTION_PATH = parts.actionPath;
+  if (run.idToken?.jobs.has(state.job.id)) {
+    env.ACTIONS_ID_TOKEN_REQUEST_URL = run.idToken.service.url;
+    env.ACTIONS_ID_TOKEN_REQUEST_TOKEN = run.idToken.service.token;
+  }
   const path = [...state.addedPath, env.PATH ?? ''].filter(p => p !== '');
   env.PATH = path.join(delimiter);
   return env;

@@ -68,6 +68,11 @@ export interface RunWorkflowOptions {
    * (any `@ref` ignored) or by the exact `uses:` string.
    */
   standIns?: Record<string, StandIn>;
+  /**
+   * The runner's OIDC token service. Steps of jobs whose permissions grant `id-token: write`
+   * get it as ACTIONS_ID_TOKEN_REQUEST_URL and ACTIONS_ID_TOKEN_REQUEST_TOKEN, as on GitHub.
+   */
+  idTokenService?: { url: string; token: string };
 }
 
 export interface StepResult {

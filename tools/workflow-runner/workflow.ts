@@ -4,7 +4,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CallJobModel, JobModel, WorkflowModel } from './model.ts';
 import type { NeedsEntry, RunContext } from './run-context.ts';
 import type {
@@ -28,6 +28,7 @@ import { evaluateMapping, evaluateStringMapping, evaluateString } from './tokens
 import { runStepsJob } from './job.ts';
 import type { JobRunResult } from './job.ts';
 import { WorkflowError, messageOf } from './errors.ts';
+import { jobsWithIdToken } from './permissions.ts';
 
 /** GitHub allows four levels of nested reusable workflows. */
 const MAX_DEPTH = 4;
@@ -44,6 +45,7 @@ interface ExecuteParams {
   givenGithub: Partial<GitHubContext>;
   eventPath: string;
   standIns: Record<string, StandIn>;
+  idTokenService?: { url: string; token: string };
   masker: Masker;
   sink: (line: string) => void;
   tempRoot: string;
@@ -219,6 +221,12 @@ async function prepare(params: ExecuteParams, asCall: boolean): Promise<RunConte
     masker: params.masker,
     sink: params.sink,
     standIns: params.standIns,
+    idToken: params.idTokenService
+      ? {
+          service: params.idTokenService,
+          jobs: jobsWithIdToken(resolve(params.repoRoot, model.file))
+        }
+      : undefined,
     model,
     pre,
     jobPrefix: params.jobPrefix,
@@ -283,6 +291,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<Workflow
         givenGithub: options.github ?? {},
         eventPath: join(tempRoot, 'event.json'),
         standIns: options.standIns ?? {},
+        ...(options.idTokenService ? { idTokenService: options.idTokenService } : {}),
         masker,
         sink: line => userSink(masker.mask(line)),
         tempRoot,
