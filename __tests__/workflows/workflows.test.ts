@@ -121,12 +121,13 @@ describe('workflow files', () => {
     }
   });
 
-  test('stand-up runs the cluster and the storage account in parallel, then the rest', async () => {
+  test('stand-up runs the cluster and the storage account in parallel, then Gadgetron, then the jump server', async () => {
     const jobs = (await load(join(WORKFLOWS, 'stand-up.yml'))).jobs as Yaml;
     expect(at(jobs, 'cluster', 'needs')).toBeUndefined();
     expect(at(jobs, 'storage', 'needs')).toBeUndefined();
     expect(at(jobs, 'gadgetron', 'needs')).toEqual(['cluster', 'storage']);
-    expect(at(jobs, 'jumpserver', 'needs')).toEqual(['cluster']);
+    // The jump server's network policy is built from the Service the gadgetron job creates.
+    expect(at(jobs, 'jumpserver', 'needs')).toEqual(['cluster', 'gadgetron']);
   });
 });
 
