@@ -78,7 +78,8 @@ export class StepLog {
         return `${ANNOTATION_LABELS[name]}: ${title}${message}${location(properties)}`;
       }
       case 'debug':
-        return `[debug] ${message}`;
+        // Hidden unless step debug logging is on, as on GitHub.
+        return process.env.ACTIONS_STEP_DEBUG === 'true' ? `[debug] ${message}` : undefined;
       case 'group':
         this.indent += '  ';
         return `▸ ${message}`;
