@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import {
   runActionProcess,
@@ -5,7 +6,7 @@ import {
   type ActionProcessResult
 } from '../../tools/runner/action-process.ts';
 
-export const repoRoot = join(import.meta.dirname, '..', '..');
+export const repoRoot = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 /** Runs the committed bundle of `action` as the runner would. */
 export function runBundledAction(

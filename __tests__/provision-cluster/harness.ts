@@ -2,6 +2,7 @@
  * Runs the bundled Azure actions as the runner does, against the ARM and Kubernetes emulators
  * and a stand-in for the runner's OIDC token service.
  */
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { startArmEmulator, type ArmEmulator, type ArmEmulatorOptions } from '../
 import { startKubernetesEmulator, type KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
 import { runActionProcess, type ActionProcessResult } from '../../tools/runner/action-process.ts';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 
 /** Fails clearly when the bundle is missing: the contract is with dist/, which tests do not commit. */

@@ -68,6 +68,8 @@ describe('drain.sh', () => {
     const client = await dial('127.0.0.1', listener.port, listener);
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
+    // Generous waits: on a loaded machine bash itself can take a while to start.
+    await eventually(() => running.output().includes('waiting for'), 10_000);
     expect(await running.exited(1500)).toBeNull();
     // One connection, not two: the client's end (remote port = the watched port) is not ours.
     const peer = `127.0.0.1:${client.localPort}`;
@@ -105,6 +107,7 @@ describe('drain.sh', () => {
     const client = await dial('::1', listener.port, listener);
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
+    await eventually(() => running.output().includes('waiting for'), 10_000);
     expect(await running.exited(1500)).toBeNull();
     expect(running.output()).toContain(`from [0:0:0:0:0:0:0:1]:${client.localPort}`);
     client.destroy();
@@ -137,7 +140,7 @@ describe('drain.sh', () => {
     const started = Date.now();
     const running = drain({ DRAIN_PORT: String(port), DRAIN_SETTLE_SECONDS: '2' });
     expect(await running.exited(800)).toBeNull();
-    expect(await running.exited(4000)).toBe(0);
+    expect(await running.exited(10_000)).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   });
 

@@ -34,10 +34,13 @@ let library: Promise<[WorkflowParserModule, ActionParserModule]> | undefined;
 
 function loadLibrary(): Promise<[WorkflowParserModule, ActionParserModule]> {
   registerJsonImportHook();
-  library ??= Promise.all([
-    import('@actions/workflow-parser'),
-    import('@actions/workflow-parser/actions/index')
-  ]);
+  // One after the other: the two entry points share modules, and Jest's ESM runtime fails to
+  // link a module that two imports in flight both load.
+  library ??= (async (): Promise<[WorkflowParserModule, ActionParserModule]> => {
+    const workflows = await import('@actions/workflow-parser');
+    const actions = await import('@actions/workflow-parser/actions/index');
+    return [workflows, actions];
+  })();
   return library;
 }
 

@@ -1,0 +1,115 @@
+import { describe, expect, test } from '@jest/globals';
+import type { GenericResource } from '@azure/arm-resources';
+import { describeShareChange, planShares } from '../../src/azure/share-quota.ts';
+import { defaultAccountName, storageParameters, type StorageSpec } from '../../src/azure/storage-spec.ts';
+import { accountDifferences } from '../../src/azure/storage.ts';
+import { MOUNT_OPTIONS, storageObjects } from '../../src/azure/storage-kubernetes.ts';
+import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
+import { ActionFailure } from '../../src/runtime/failure.ts';
+
+const GIB = 1024 ** 3;
+const SPEC: StorageSpec = {
+  resourceGroup: 'rg-data',
+  location: 'westeurope',
+  account: 'gtdata01',
+  shares: [
+    { name: 'gtdependencies', quotaGiB: 100 },
+    { name: 'gtdata', quotaGiB: 1024 }
+  ],
+  sku: 'Standard_LRS',
+  tags: {}
+};
+
+describe('share quotas', () => {
+  test('grow freely, shrink only above the data, and every change is described', () => {
+    const { changes, refusals } = planShares(
+      [
+        { name: 'new', quotaGiB: 10 },
+        { name: 'same', quotaGiB: 10 },
+        { name: 'grow', quotaGiB: 20 },
+        { name: 'shrink', quotaGiB: 5 }
+      ],
+      [
+        { name: 'same', quotaGiB: 10, usageBytes: 0 },
+        { name: 'grow', quotaGiB: 10, usageBytes: 9 * GIB },
+        { name: 'shrink', quotaGiB: 10, usageBytes: 2 * GIB }
+      ]
+    );
+    expect(refusals).toEqual([]);
+    expect(changes.map(describeShareChange)).toEqual([
+      'new: new, 10 GiB',
+      'same: 10 GiB, unchanged',
+      'grow: grows from 10 to 20 GiB',
+      'shrink: shrinks from 10 to 5 GiB (2 GiB used)'
+    ]);
+  });
+
+  test('shrinking below the data is refused with the numbers', () => {
+    const { refusals } = planShares([{ name: 'gtdata', quotaGiB: 100 }], [{ name: 'gtdata', quotaGiB: 1024, usageBytes: 150.5 * GIB }]);
+    expect(refusals).toEqual([
+      'Share gtdata holds 150.5 GiB; its quota cannot shrink from 1024 GiB to 100 GiB. Ask for at least 151 GiB, or remove data first.'
+    ]);
+  });
+});
+
+describe('storage account', () => {
+  test('the default name is stable, valid and differs per group', () => {
+    const a = defaultAccountName('00000000-0000-4000-8000-000000000001', 'rg-data');
+    expect(a).toMatch(/^[a-z0-9]{3,24}$/);
+    expect(a).toBe(defaultAccountName('00000000-0000-4000-8000-000000000001', 'RG-Data'));
+    expect(a).not.toBe(defaultAccountName('00000000-0000-4000-8000-000000000001', 'rg-other'));
+  });
+
+  test('the live account is compared with the template and the inputs', () => {
+    const template = loadTemplate('storage');
+    const resource = templateResource(template, 'Microsoft.Storage/storageAccounts');
+    const live: GenericResource = {
+      kind: 'StorageV2',
+      sku: { name: 'Standard_LRS' },
+      tags: { 'managed-by': 'gadgetron-actions', 'gadgetron-storage': 'gtdata01', 'gadgetron-cluster': '' },
+      properties: { minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, supportsHttpsTrafficOnly: true, allowSharedKeyAccess: true }
+    };
+    expect(accountDifferences(SPEC, resource, live)).toEqual([]);
+    expect(accountDifferences(SPEC, resource, { ...live, properties: { ...live.properties, minimumTlsVersion: 'TLS1_0' } })).toEqual([
+      'properties.minimumTlsVersion: "TLS1_0" → "TLS1_2"'
+    ]);
+    expect(() => accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, live)).toThrow(ActionFailure);
+    expect(templateParameters(template, storageParameters(SPEC, 'westeurope')).shares).toEqual({
+      value: [
+        { name: 'gtdependencies', quotaGiB: 100 },
+        { name: 'gtdata', quotaGiB: 1024 }
+      ]
+    });
+  });
+});
+
+describe('storage objects', () => {
+  const objects = storageObjects(
+    { namespace: 'gadgetron', secretName: 'azure-gtstorage-secret', resourceGroup: 'rg-data', account: 'gtdata01', shares: SPEC.shares },
+    'c2VjcmV0IGtleQ==',
+    new Map([['gtdata', '500Gi']])
+  ) as Record<string, any>[];
+
+  test('a Secret the CSI driver reads', () => {
+    const secret = objects.find(o => o.kind === 'Secret');
+    expect(Object.keys(secret?.data)).toEqual(['azurestorageaccountname', 'azurestorageaccountkey']);
+    expect(Buffer.from(secret?.data.azurestorageaccountname, 'base64').toString()).toBe('gtdata01');
+  });
+
+  test('one CSI volume and one claim bound to it by name per share', () => {
+    const pv = objects.find(o => o.kind === 'PersistentVolume' && o.metadata.name === 'gadgetron-gtdata-gtdata01');
+    expect(pv?.spec).toMatchObject({
+      capacity: { storage: '1024Gi' },
+      accessModes: ['ReadWriteMany'],
+      persistentVolumeReclaimPolicy: 'Retain',
+      mountOptions: MOUNT_OPTIONS,
+      claimRef: { namespace: 'gadgetron', name: 'gtdata' },
+      csi: { driver: 'file.csi.azure.com', volumeHandle: 'rg-data_gtdata01_gtdata_gadgetron', volumeAttributes: { shareName: 'gtdata' } }
+    });
+    const pvc = objects.find(o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdata');
+    // An existing claim keeps its request; a new one asks for the quota.
+    expect(pvc?.spec).toMatchObject({ volumeName: 'gadgetron-gtdata-gtdata01', storageClassName: '', resources: { requests: { storage: '500Gi' } } });
+    const deps = objects.find(o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdependencies');
+    expect(deps?.spec.resources.requests.storage).toBe('100Gi');
+  });
+});
