@@ -92,11 +92,11 @@ describe('generated host keys', () => {
 });
 
 describe('reading host keys back', () => {
-  test.each([
+  test.each<['ed25519' | 'ecdsa' | 'rsa', number | undefined]>([
     ['ed25519', undefined],
     ['ecdsa', 256],
     ['rsa', 3072]
-  ] as const)(
+  ])(
     '%s key made by ssh-keygen is read with the fingerprint ssh-keygen prints',
     (type, bits) => {
       const made = sshKeygen(dir, `keygen-${type}`, type, bits);
