@@ -19,10 +19,14 @@ describe('credential candidates', () => {
   });
 
   test('each skipped way says how to enable it', () => {
-    const [oidc, , environment] = credentialCandidates({ ...IDENTITY, clientId: undefined }, PUBLIC_CLOUD, {
-      ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x',
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
-    });
+    const [oidc, , environment] = credentialCandidates(
+      { ...IDENTITY, clientId: undefined },
+      PUBLIC_CLOUD,
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: 'http://x',
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't'
+      }
+    );
     expect(oidc?.skipped).toContain('no client-id and tenant-id');
     expect(environment?.fix).toContain('AZURE_CLIENT_SECRET');
     expect(credentialCandidates(IDENTITY, PUBLIC_CLOUD, {})[0]?.fix).toContain('id-token: write');
@@ -30,7 +34,12 @@ describe('credential candidates', () => {
 
   test('endpoints come from the environment', () => {
     expect(azureEndpoints({})).toEqual(PUBLIC_CLOUD);
-    expect(azureEndpoints({ AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://127.0.0.1:1/', AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1' })).toEqual({
+    expect(
+      azureEndpoints({
+        AZURE_RESOURCE_MANAGER_ENDPOINT: 'https://127.0.0.1:1/',
+        AZURE_AUTHORITY_HOST: 'https://127.0.0.1:1'
+      })
+    ).toEqual({
       resourceManager: 'https://127.0.0.1:1',
       authorityHost: 'https://127.0.0.1:1'
     });
@@ -42,7 +51,8 @@ describe('token caching', () => {
     let now = 0;
     let calls = 0;
     const inner: TokenCredential = {
-      getToken: async () => ({ token: `t${++calls}`, expiresOnTimestamp: now + 3_600_000 }) as AccessToken
+      getToken: async () =>
+        ({ token: `t${++calls}`, expiresOnTimestamp: now + 3_600_000 }) as AccessToken
     };
     const credential = cachingCredential(inner, () => now);
     expect((await credential.getToken('a'))?.token).toBe('t1');
@@ -56,7 +66,13 @@ describe('token caching', () => {
   test('short-lived tokens are renewed at half their life', async () => {
     let now = 0;
     let calls = 0;
-    const credential = cachingCredential({ getToken: async () => ({ token: `t${++calls}`, expiresOnTimestamp: now + 4_000 }) as AccessToken }, () => now);
+    const credential = cachingCredential(
+      {
+        getToken: async () =>
+          ({ token: `t${++calls}`, expiresOnTimestamp: now + 4_000 }) as AccessToken
+      },
+      () => now
+    );
     await credential.getToken('a');
     now = 1_900;
     expect((await credential.getToken('a'))?.token).toBe('t1');
@@ -98,7 +114,8 @@ users:
   });
 
   test('token and client-key users are kept as they are, their secrets listed for masking', async () => {
-    const text = 'users: [{ name: u, user: { token: abc123, client-key-data: S0VZ } }]\nclusters: []\n';
+    const text =
+      'users: [{ name: u, user: { token: abc123, client-key-data: S0VZ } }]\nclusters: []\n';
     const prepared = await prepareKubeconfig(text, { getToken: async () => null });
     expect(prepared.text).toBe(text);
     expect(prepared.secrets).toEqual(['abc123', 'S0VZ']);
@@ -110,9 +127,15 @@ describe('ARM errors', () => {
     const text = describeArmError({
       code: 'DeploymentFailed',
       message: 'At least one resource deployment operation failed.',
-      details: [{ code: 'ResourceDeploymentFailure', message: 'x', details: [{ code: 'QuotaExceeded', message: 'Cores quota exceeded.' }] }]
+      details: [
+        {
+          code: 'ResourceDeploymentFailure',
+          message: 'x',
+          details: [{ code: 'QuotaExceeded', message: 'Cores quota exceeded.' }]
+        }
+      ]
     });
-    expect(text).toMatch(/^QuotaExceeded: Cores quota exceeded\.\n  Hint: .*quota/);
+    expect(text).toMatch(/^QuotaExceeded: Cores quota exceeded\.\n {2}Hint: .*quota/);
     expect(hintFor({ code: 'MissingSubscriptionRegistration' })).toContain('az provider register');
     expect(hintFor({ code: 'Conflict' })).toBeUndefined();
   });
@@ -120,8 +143,16 @@ describe('ARM errors', () => {
   test('SDK errors keep their status and ARM code', () => {
     const error = Object.assign(new Error('Authorization failed'), {
       statusCode: 403,
-      details: { error: { code: 'AuthorizationFailed', message: "The client does not have authorization to perform action 'Microsoft.Resources/deployments/write'." } }
+      details: {
+        error: {
+          code: 'AuthorizationFailed',
+          message:
+            "The client does not have authorization to perform action 'Microsoft.Resources/deployments/write'."
+        }
+      }
     });
-    expect(describeRequestError('Deploying', error)).toMatch(/^Deploying failed \(HTTP 403\): AuthorizationFailed: .*\n  Hint: .*Contributor/);
+    expect(describeRequestError('Deploying', error)).toMatch(
+      /^Deploying failed \(HTTP 403\): AuthorizationFailed: .*\n {2}Hint: .*Contributor/
+    );
   });
 });

@@ -5,6 +5,10 @@ import { clusterParameters, desiredPools, type ClusterSpec } from '../../src/azu
 import { literalDifferences } from '../../src/azure/literal-diff.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 
+// Test assertions read free-form JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
+
 const SPEC: ClusterSpec = {
   resourceGroup: 'rg',
   name: 'aks1',
@@ -24,16 +28,26 @@ const resource = templateResource(template, 'Microsoft.ContainerService/managedC
 
 /** A live cluster as ARM reports one built from the template for SPEC, with what AKS adds. */
 function liveCluster(spec: ClusterSpec = SPEC): GenericResource {
-  const properties = JSON.parse(JSON.stringify(resource.properties)) as Record<string, any>;
+  const properties = JSON.parse(JSON.stringify(resource.properties)) as Json;
   properties.kubernetesVersion = '1.33';
   properties.currentKubernetesVersion = '1.33.5';
   properties.fqdn = 'aks1-1234.hcp.westeurope.azmk8s.io';
   properties.networkProfile.loadBalancerSku = 'Standard';
   properties.autoScalerProfile['max-graceful-termination-sec'] = '3600';
-  properties.agentPoolProfiles = desiredPools(spec).map(p => ({ ...p, count: 3, provisioningState: 'Succeeded', nodeTaints: [...p.nodeTaints] }));
+  properties.agentPoolProfiles = desiredPools(spec).map(p => ({
+    ...p,
+    count: 3,
+    provisioningState: 'Succeeded',
+    nodeTaints: [...p.nodeTaints]
+  }));
   return {
     location: 'West Europe',
-    tags: { team: 'mri', 'managed-by': 'gadgetron-actions', 'gadgetron-cluster': 'aks1', 'added-by-policy': 'yes' },
+    tags: {
+      team: 'mri',
+      'managed-by': 'gadgetron-actions',
+      'gadgetron-cluster': 'aks1',
+      'added-by-policy': 'yes'
+    },
     identity: { type: 'SystemAssigned', principalId: 'p' } as GenericResource['identity'],
     properties
   };
@@ -45,23 +59,33 @@ describe('cluster differences', () => {
   });
 
   test('each input that matters shows as one difference', () => {
-    expect(clusterDifferences({ ...SPEC, maxNodes: 20 }, resource, liveCluster())).toEqual(['agent pool gadgetron.maxCount: 10 → 20']);
-    expect(clusterDifferences({ ...SPEC, nodeVmSize: 'Standard_D16s_v5' }, resource, liveCluster())).toEqual([
-      'agent pool gadgetron.vmSize: "Standard_D8s_v5" → "Standard_D16s_v5"'
+    expect(clusterDifferences({ ...SPEC, maxNodes: 20 }, resource, liveCluster())).toEqual([
+      'agent pool gadgetron.maxCount: 10 → 20'
     ]);
-    expect(clusterDifferences({ ...SPEC, maxGracefulTerminationSec: 7200 }, resource, liveCluster())).toEqual([
-      'properties.autoScalerProfile.max-graceful-termination-sec: "3600" → "7200"'
+    expect(
+      clusterDifferences({ ...SPEC, nodeVmSize: 'Standard_D16s_v5' }, resource, liveCluster())
+    ).toEqual(['agent pool gadgetron.vmSize: "Standard_D8s_v5" → "Standard_D16s_v5"']);
+    expect(
+      clusterDifferences({ ...SPEC, maxGracefulTerminationSec: 7200 }, resource, liveCluster())
+    ).toEqual(['properties.autoScalerProfile.max-graceful-termination-sec: "3600" → "7200"']);
+    expect(clusterDifferences({ ...SPEC, gpu: true }, resource, liveCluster())).toEqual([
+      'agent pool gpu: missing'
     ]);
-    expect(clusterDifferences({ ...SPEC, gpu: true }, resource, liveCluster())).toEqual(['agent pool gpu: missing']);
-    expect(clusterDifferences({ ...SPEC, tags: { team: 'cmr' } }, resource, liveCluster())[0]).toMatch(/^tags: /);
-    expect(clusterDifferences({ ...SPEC, kubernetesVersion: '1.33' }, resource, liveCluster())).toEqual([]);
-    expect(clusterDifferences({ ...SPEC, kubernetesVersion: '1.34' }, resource, liveCluster())).toEqual(['kubernetesVersion: 1.33.5 → 1.34']);
+    expect(
+      clusterDifferences({ ...SPEC, tags: { team: 'cmr' } }, resource, liveCluster())[0]
+    ).toMatch(/^tags: /);
+    expect(
+      clusterDifferences({ ...SPEC, kubernetesVersion: '1.33' }, resource, liveCluster())
+    ).toEqual([]);
+    expect(
+      clusterDifferences({ ...SPEC, kubernetesVersion: '1.34' }, resource, liveCluster())
+    ).toEqual(['kubernetesVersion: 1.33.5 → 1.34']);
   });
 
   test('fixed template values changed out of band are found', () => {
     const live = liveCluster();
-    (live.properties as Record<string, any>).oidcIssuerProfile.enabled = false;
-    delete (live.properties as Record<string, any>).networkProfile.networkPolicy;
+    (live.properties as Json).oidcIssuerProfile.enabled = false;
+    delete (live.properties as Json).networkProfile.networkPolicy;
     expect(clusterDifferences(SPEC, resource, live)).toEqual([
       'properties.networkProfile.networkPolicy: (unset) → "cilium"',
       'properties.oidcIssuerProfile.enabled: false → true'
@@ -70,20 +94,33 @@ describe('cluster differences', () => {
 
   test('pools the template does not declare are reported, not removed', () => {
     const live = liveCluster();
-    (live.properties as Record<string, any>).agentPoolProfiles.push({ name: 'extra', mode: 'User' });
+    (live.properties as Json).agentPoolProfiles.push({
+      name: 'extra',
+      mode: 'User'
+    });
     expect(extraPools(SPEC, live)).toEqual(['extra']);
     expect(clusterDifferences(SPEC, resource, live)).toEqual([]);
   });
 
   test('literal comparison skips expressions and ignores string case', () => {
-    expect(literalDifferences({ a: '[parameters(1)]', b: 'Standard', c: { d: true } }, { b: 'standard', c: { d: true } }, 'p')).toEqual([]);
-    expect(literalDifferences({ b: ['x', 'y'] }, { b: ['x'] }, 'p')).toEqual(['p.b: ["x"] → ["x","y"]']);
+    expect(
+      literalDifferences(
+        { a: '[parameters(1)]', b: 'Standard', c: { d: true } },
+        { b: 'standard', c: { d: true } },
+        'p'
+      )
+    ).toEqual([]);
+    expect(literalDifferences({ b: ['x', 'y'] }, { b: ['x'] }, 'p')).toEqual([
+      'p.b: ["x"] → ["x","y"]'
+    ]);
   });
 
   test('the parameters are exactly ones the template declares', () => {
     const parameters = templateParameters(template, clusterParameters(SPEC, 'westeurope'));
     expect(parameters.maxGracefulTerminationSec).toEqual({ value: '3600' });
     expect(parameters.tags).toEqual({ value: { team: 'mri' } });
-    expect(() => templateParameters(template, { nope: 1 })).toThrow('The template has no parameter nope');
+    expect(() => templateParameters(template, { nope: 1 })).toThrow(
+      'The template has no parameter nope'
+    );
   });
 });

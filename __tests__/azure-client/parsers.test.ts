@@ -18,7 +18,9 @@ const refuses = (parse: (raw: string) => unknown, raw: string): void => {
 
 describe('Azure input parsers', () => {
   test('GUIDs are lower-cased', () => {
-    expect(guid('AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE')).toBe('aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee');
+    expect(guid('AAAAAAAA-BBBB-4CCC-8DDD-EEEEEEEEEEEE')).toBe(
+      'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'
+    );
     refuses(guid, 'not-a-guid');
   });
 
@@ -44,7 +46,11 @@ describe('Azure input parsers', () => {
   });
 
   test('tags are key=value lines', () => {
-    expect(azureTags('team=mri\n# comment\ncost-center = 42\nempty=')).toEqual({ team: 'mri', 'cost-center': '42', empty: '' });
+    expect(azureTags('team=mri\n# comment\ncost-center = 42\nempty=')).toEqual({
+      team: 'mri',
+      'cost-center': '42',
+      empty: ''
+    });
     refuses(azureTags, 'novalue');
     refuses(azureTags, 'a/b=1');
     refuses(azureTags, `k=${'v'.repeat(257)}`);

@@ -1,11 +1,19 @@
 import { describe, expect, test } from '@jest/globals';
 import type { GenericResource } from '@azure/arm-resources';
 import { describeShareChange, planShares } from '../../src/azure/share-quota.ts';
-import { defaultAccountName, storageParameters, type StorageSpec } from '../../src/azure/storage-spec.ts';
+import {
+  defaultAccountName,
+  storageParameters,
+  type StorageSpec
+} from '../../src/azure/storage-spec.ts';
 import { accountDifferences } from '../../src/azure/storage.ts';
 import { MOUNT_OPTIONS, storageObjects } from '../../src/azure/storage-kubernetes.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
+
+// Test assertions read free-form JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const GIB = 1024 ** 3;
 const SPEC: StorageSpec = {
@@ -45,7 +53,10 @@ describe('share quotas', () => {
   });
 
   test('shrinking below the data is refused with the numbers', () => {
-    const { refusals } = planShares([{ name: 'gtdata', quotaGiB: 100 }], [{ name: 'gtdata', quotaGiB: 1024, usageBytes: 150.5 * GIB }]);
+    const { refusals } = planShares(
+      [{ name: 'gtdata', quotaGiB: 100 }],
+      [{ name: 'gtdata', quotaGiB: 1024, usageBytes: 150.5 * GIB }]
+    );
     expect(refusals).toEqual([
       'Share gtdata holds 150.5 GiB; its quota cannot shrink from 1024 GiB to 100 GiB. Ask for at least 151 GiB, or remove data first.'
     ]);
@@ -66,14 +77,28 @@ describe('storage account', () => {
     const live: GenericResource = {
       kind: 'StorageV2',
       sku: { name: 'Standard_LRS' },
-      tags: { 'managed-by': 'gadgetron-actions', 'gadgetron-storage': 'gtdata01', 'gadgetron-cluster': '' },
-      properties: { minimumTlsVersion: 'TLS1_2', allowBlobPublicAccess: false, supportsHttpsTrafficOnly: true, allowSharedKeyAccess: true }
+      tags: {
+        'managed-by': 'gadgetron-actions',
+        'gadgetron-storage': 'gtdata01',
+        'gadgetron-cluster': ''
+      },
+      properties: {
+        minimumTlsVersion: 'TLS1_2',
+        allowBlobPublicAccess: false,
+        supportsHttpsTrafficOnly: true,
+        allowSharedKeyAccess: true
+      }
     };
     expect(accountDifferences(SPEC, resource, live)).toEqual([]);
-    expect(accountDifferences(SPEC, resource, { ...live, properties: { ...live.properties, minimumTlsVersion: 'TLS1_0' } })).toEqual([
-      'properties.minimumTlsVersion: "TLS1_0" → "TLS1_2"'
-    ]);
-    expect(() => accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, live)).toThrow(ActionFailure);
+    expect(
+      accountDifferences(SPEC, resource, {
+        ...live,
+        properties: { ...live.properties, minimumTlsVersion: 'TLS1_0' }
+      })
+    ).toEqual(['properties.minimumTlsVersion: "TLS1_0" → "TLS1_2"']);
+    expect(() => accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, live)).toThrow(
+      ActionFailure
+    );
     expect(templateParameters(template, storageParameters(SPEC, 'westeurope')).shares).toEqual({
       value: [
         { name: 'gtdependencies', quotaGiB: 100 },
@@ -85,31 +110,54 @@ describe('storage account', () => {
 
 describe('storage objects', () => {
   const objects = storageObjects(
-    { namespace: 'gadgetron', secretName: 'azure-gtstorage-secret', resourceGroup: 'rg-data', account: 'gtdata01', shares: SPEC.shares },
+    {
+      namespace: 'gadgetron',
+      secretName: 'azure-gtstorage-secret',
+      resourceGroup: 'rg-data',
+      account: 'gtdata01',
+      shares: SPEC.shares
+    },
     'c2VjcmV0IGtleQ==',
     new Map([['gtdata', '500Gi']])
-  ) as Record<string, any>[];
+  ) as Json[];
 
   test('a Secret the CSI driver reads', () => {
     const secret = objects.find(o => o.kind === 'Secret');
-    expect(Object.keys(secret?.data)).toEqual(['azurestorageaccountname', 'azurestorageaccountkey']);
+    expect(Object.keys(secret?.data)).toEqual([
+      'azurestorageaccountname',
+      'azurestorageaccountkey'
+    ]);
     expect(Buffer.from(secret?.data.azurestorageaccountname, 'base64').toString()).toBe('gtdata01');
   });
 
   test('one CSI volume and one claim bound to it by name per share', () => {
-    const pv = objects.find(o => o.kind === 'PersistentVolume' && o.metadata.name === 'gadgetron-gtdata-gtdata01');
+    const pv = objects.find(
+      o => o.kind === 'PersistentVolume' && o.metadata.name === 'gadgetron-gtdata-gtdata01'
+    );
     expect(pv?.spec).toMatchObject({
       capacity: { storage: '1024Gi' },
       accessModes: ['ReadWriteMany'],
       persistentVolumeReclaimPolicy: 'Retain',
       mountOptions: MOUNT_OPTIONS,
       claimRef: { namespace: 'gadgetron', name: 'gtdata' },
-      csi: { driver: 'file.csi.azure.com', volumeHandle: 'rg-data_gtdata01_gtdata_gadgetron', volumeAttributes: { shareName: 'gtdata' } }
+      csi: {
+        driver: 'file.csi.azure.com',
+        volumeHandle: 'rg-data_gtdata01_gtdata_gadgetron',
+        volumeAttributes: { shareName: 'gtdata' }
+      }
     });
-    const pvc = objects.find(o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdata');
+    const pvc = objects.find(
+      o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdata'
+    );
     // An existing claim keeps its request; a new one asks for the quota.
-    expect(pvc?.spec).toMatchObject({ volumeName: 'gadgetron-gtdata-gtdata01', storageClassName: '', resources: { requests: { storage: '500Gi' } } });
-    const deps = objects.find(o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdependencies');
+    expect(pvc?.spec).toMatchObject({
+      volumeName: 'gadgetron-gtdata-gtdata01',
+      storageClassName: '',
+      resources: { requests: { storage: '500Gi' } }
+    });
+    const deps = objects.find(
+      o => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'gtdependencies'
+    );
     expect(deps?.spec.resources.requests.storage).toBe('100Gi');
   });
 });

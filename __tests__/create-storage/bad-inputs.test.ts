@@ -11,7 +11,11 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
-const base = (): Record<string, string> => ({ 'resource-group': 'rg-data', location: 'westeurope', kubeconfig: sandbox.kube.kubeconfigPath });
+const base = (): Record<string, string> => ({
+  'resource-group': 'rg-data',
+  location: 'westeurope',
+  kubeconfig: sandbox.kube.kubeconfigPath
+});
 
 /** [what is wrong, the input the error must name, inputs (over the base), extra environment] */
 const CASES: [string, string, Record<string, string>, Record<string, string | undefined>?][] = [
@@ -34,20 +38,34 @@ const CASES: [string, string, Record<string, string>, Record<string, string | un
 ];
 
 describe('create-storage refuses bad inputs before any request', () => {
-  test.each(CASES)('%s', async (_what, input, inputs, env) => {
+  test.each(CASES)('%s', async (...[, input, inputs, env]) => {
     const arm = sandbox.arm.requests.length;
     const tokens = sandbox.arm.tokenRequests.length;
     const kube = sandbox.kube.requests.length;
-    const result = await runAction(sandbox, 'create-storage', { ...base(), ...inputs }, { env: env ?? {} });
+    const result = await runAction(
+      sandbox,
+      'create-storage',
+      { ...base(), ...inputs },
+      { env: env ?? {} }
+    );
     expect(result.exitCode).toBe(1);
-    expect(errors(result).some(e => e.startsWith(`::error title=Invalid input '${input}'::Input '${input}': `))).toBe(true);
+    expect(
+      errors(result).some(e =>
+        e.startsWith(`::error title=Invalid input '${input}'::Input '${input}': `)
+      )
+    ).toBe(true);
     expect(sandbox.arm.requests.length).toBe(arm);
     expect(sandbox.arm.tokenRequests.length).toBe(tokens);
     expect(sandbox.kube.requests.length).toBe(kube);
   });
 
   test('every problem is reported at once', async () => {
-    const result = await runAction(sandbox, 'create-storage', { ...base(), sku: 'Gold', namespace: 'A', shares: 'x' });
+    const result = await runAction(sandbox, 'create-storage', {
+      ...base(),
+      sku: 'Gold',
+      namespace: 'A',
+      shares: 'x'
+    });
     expect(result.exitCode).toBe(1);
     const named = errors(result).map(e => /Invalid input '([^']+)'/.exec(e)?.[1]);
     expect(named).toEqual(expect.arrayContaining(['sku', 'namespace', 'shares']));

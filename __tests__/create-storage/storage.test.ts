@@ -1,6 +1,19 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { armCalls, errors, filesUnder, freshTemp, runAction, startSandbox, visibleStdout, type Sandbox } from '../provision-cluster/harness.ts';
+import {
+  armCalls,
+  errors,
+  filesUnder,
+  freshTemp,
+  runAction,
+  startSandbox,
+  visibleStdout,
+  type Sandbox
+} from '../provision-cluster/harness.ts';
 import type { ActionProcessResult } from '../../tools/runner/action-process.ts';
+
+// Test assertions read free-form JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const RG = 'rg-gadgetron-data';
 const ACCOUNT = 'gtdataci01';
@@ -17,7 +30,13 @@ afterAll(async () => {
 });
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return { 'resource-group': RG, location: 'westeurope', 'storage-account': ACCOUNT, kubeconfig: sandbox.kube.kubeconfigPath, ...extra };
+  return {
+    'resource-group': RG,
+    location: 'westeurope',
+    'storage-account': ACCOUNT,
+    kubeconfig: sandbox.kube.kubeconfigPath,
+    ...extra
+  };
 }
 
 /** The account key, as the Secret in the cluster holds it. */
@@ -50,21 +69,45 @@ describe('create-storage', () => {
     expect(errors(first)).toEqual([]);
     expect(first.exitCode).toBe(0);
     expect(first.outputs['storage-account']).toBe(ACCOUNT);
-    expect(JSON.parse(first.outputs.shares as string)).toEqual({ gtdependencies: 100, gtdata: 1024 });
-    expect(JSON.parse(first.outputs.claims as string)).toEqual({ gtdependencies: 'gtdependencies', gtdata: 'gtdata' });
+    expect(JSON.parse(first.outputs.shares as string)).toEqual({
+      gtdependencies: 100,
+      gtdata: 1024
+    });
+    expect(JSON.parse(first.outputs.claims as string)).toEqual({
+      gtdependencies: 'gtdependencies',
+      gtdata: 'gtdata'
+    });
     expect(first.outputs['secret-name']).toBe('azure-gtstorage-secret');
 
-    const account = sandbox.arm.state.resources().find(r => r.type === 'Microsoft.Storage/storageAccounts');
-    expect(account?.properties).toMatchObject({ minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true, allowBlobPublicAccess: false });
-    expect(account?.tags).toMatchObject({ 'managed-by': 'gadgetron-actions', 'gadgetron-storage': ACCOUNT });
+    const account = sandbox.arm.state
+      .resources()
+      .find(r => r.type === 'Microsoft.Storage/storageAccounts');
+    expect(account?.properties).toMatchObject({
+      minimumTlsVersion: 'TLS1_2',
+      supportsHttpsTrafficOnly: true,
+      allowBlobPublicAccess: false
+    });
+    expect(account?.tags).toMatchObject({
+      'managed-by': 'gadgetron-actions',
+      'gadgetron-storage': ACCOUNT
+    });
 
-    const pv = sandbox.kube.getObject('v1', 'PersistentVolume', undefined, `gadgetron-gtdata-${ACCOUNT}`);
-    expect(pv.spec.csi).toMatchObject({ driver: 'file.csi.azure.com', volumeAttributes: { shareName: 'gtdata' }, nodeStageSecretRef: { name: 'azure-gtstorage-secret', namespace: 'gadgetron' } });
+    const pv = sandbox.kube.getObject(
+      'v1',
+      'PersistentVolume',
+      undefined,
+      `gadgetron-gtdata-${ACCOUNT}`
+    ) as Json;
+    expect(pv.spec.csi).toMatchObject({
+      driver: 'file.csi.azure.com',
+      volumeAttributes: { shareName: 'gtdata' },
+      nodeStageSecretRef: { name: 'azure-gtstorage-secret', namespace: 'gadgetron' }
+    });
     expect(pv.spec.csi.volumeHandle).not.toContain('#');
     expect(pv.spec.accessModes).toEqual(['ReadWriteMany']);
     expect(pv.spec.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000']));
     for (const claim of ['gtdata', 'gtdependencies']) {
-      const pvc = sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', claim);
+      const pvc = sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', claim) as Json;
       expect(pvc.spec.volumeName).toBe(`gadgetron-${claim}-${ACCOUNT}`);
       expect(pvc.status?.phase).toBe('Bound');
     }
@@ -81,7 +124,12 @@ describe('create-storage', () => {
   });
 
   test('a quota grows, and cannot shrink below the data it holds', async () => {
-    const grown = await runAction(sandbox, 'create-storage', inputs({ shares: 'gtdependencies=100\ngtdata=2048' }), { runnerTemp });
+    const grown = await runAction(
+      sandbox,
+      'create-storage',
+      inputs({ shares: 'gtdependencies=100\ngtdata=2048' }),
+      { runnerTemp }
+    );
     expect(grown.exitCode).toBe(0);
     expect(grown.stdout).toContain('gtdata: grows from 1024 to 2048 GiB');
     const shareId = `/subscriptions/${sandbox.arm.subscriptionId}/resourceGroups/${RG}/providers/Microsoft.Storage/storageAccounts/${ACCOUNT}/fileServices/default/shares/gtdata`;
@@ -89,14 +137,28 @@ describe('create-storage', () => {
 
     sandbox.arm.state.setShareUsageBytes(shareId, 600 * 1024 ** 3);
     const since = sandbox.arm.requests.length;
-    const refused = await runAction(sandbox, 'create-storage', inputs({ shares: 'gtdependencies=100\ngtdata=500' }), { runnerTemp });
+    const refused = await runAction(
+      sandbox,
+      'create-storage',
+      inputs({ shares: 'gtdependencies=100\ngtdata=500' }),
+      { runnerTemp }
+    );
     expect(refused.exitCode).toBe(1);
-    expect(errors(refused).join('\n')).toContain('Share gtdata holds 600 GiB; its quota cannot shrink from 2048 GiB to 500 GiB');
+    expect(errors(refused).join('\n')).toContain(
+      'Share gtdata holds 600 GiB; its quota cannot shrink from 2048 GiB to 500 GiB'
+    );
     expect(armCalls(sandbox.arm, since).filter(r => r.method === 'PUT')).toEqual([]);
 
-    const shrunk = await runAction(sandbox, 'create-storage', inputs({ shares: 'gtdependencies=100\ngtdata=1024' }), { runnerTemp });
+    const shrunk = await runAction(
+      sandbox,
+      'create-storage',
+      inputs({ shares: 'gtdependencies=100\ngtdata=1024' }),
+      { runnerTemp }
+    );
     expect(shrunk.exitCode).toBe(0);
-    expect(shrunk.stdout).toMatch(/::warning::.*gtdata: shrinks from 2048 to 1024 GiB \(600 GiB used\)/);
+    expect(shrunk.stdout).toMatch(
+      /::warning::.*gtdata: shrinks from 2048 to 1024 GiB \(600 GiB used\)/
+    );
   });
 
   test('tear-down: refused while a pod uses a claim, then deletes the account and its objects, idempotently', async () => {
@@ -112,7 +174,13 @@ describe('create-storage', () => {
         kind: 'Pod',
         metadata: { name: 'gadgetron-0', namespace: 'gadgetron' },
         spec: {
-          containers: [{ name: 'gadgetron', image: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2', volumeMounts: [{ name: 'data', mountPath: '/tmp/gadgetron_data' }] }],
+          containers: [
+            {
+              name: 'gadgetron',
+              image: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2',
+              volumeMounts: [{ name: 'data', mountPath: '/tmp/gadgetron_data' }]
+            }
+          ],
           volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'gtdata' } }]
         }
       }
@@ -122,16 +190,25 @@ describe('create-storage', () => {
     expect(errors(busy).join('\n')).toContain('its claims are in use by gadgetron-0 (gtdata)');
     expect(sandbox.arm.state.resources().some(r => r.name === ACCOUNT)).toBe(true);
 
-    await core.deleteNamespacedPod({ name: 'gadgetron-0', namespace: 'gadgetron', gracePeriodSeconds: 0 });
-    for (let i = 0; i < 50 && sandbox.kube.getObject('v1', 'Pod', 'gadgetron', 'gadgetron-0'); i++) await new Promise(r => setTimeout(r, 100));
+    await core.deleteNamespacedPod({
+      name: 'gadgetron-0',
+      namespace: 'gadgetron',
+      gracePeriodSeconds: 0
+    });
+    for (let i = 0; i < 50 && sandbox.kube.getObject('v1', 'Pod', 'gadgetron', 'gadgetron-0'); i++)
+      await new Promise(r => setTimeout(r, 100));
 
     const deleted = await runAction(sandbox, 'create-storage', teardown, { runnerTemp });
     expect(errors(deleted)).toEqual([]);
     expect(deleted.exitCode).toBe(0);
     expect(deleted.outputs.changed).toBe('true');
     expect(sandbox.arm.state.resources().some(r => r.name === ACCOUNT)).toBe(false);
-    expect(sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', 'gtdata')).toBeUndefined();
-    expect(sandbox.kube.getObject('v1', 'Secret', 'gadgetron', 'azure-gtstorage-secret')).toBeUndefined();
+    expect(
+      sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', 'gtdata')
+    ).toBeUndefined();
+    expect(
+      sandbox.kube.getObject('v1', 'Secret', 'gadgetron', 'azure-gtstorage-secret')
+    ).toBeUndefined();
 
     const again = await runAction(sandbox, 'create-storage', teardown, { runnerTemp });
     expect(again.exitCode).toBe(0);
@@ -139,4 +216,3 @@ describe('create-storage', () => {
     expect(again.outputs.changed).toBe('false');
   });
 });
-

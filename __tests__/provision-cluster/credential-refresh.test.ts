@@ -9,7 +9,10 @@ const LIFETIME_S = 4;
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ arm: { tokenLifetimeSeconds: LIFETIME_S, durations: { clusterCreateMs: 10_000 } }, oidcLifetimeSeconds: LIFETIME_S });
+  sandbox = await startSandbox({
+    arm: { tokenLifetimeSeconds: LIFETIME_S, durations: { clusterCreateMs: 10_000 } },
+    oidcLifetimeSeconds: LIFETIME_S
+  });
 });
 
 afterAll(async () => {
@@ -18,7 +21,11 @@ afterAll(async () => {
 
 describe('provision-cluster sign-in', () => {
   test('an operation longer than the token lifetime succeeds because new assertions are requested', async () => {
-    const result = await runAction(sandbox, 'provision-cluster', { 'resource-group': 'rg-long', 'cluster-name': 'long', location: 'westeurope' });
+    const result = await runAction(sandbox, 'provision-cluster', {
+      'resource-group': 'rg-long',
+      'cluster-name': 'long',
+      location: 'westeurope'
+    });
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain('Signed in to Azure with GitHub OIDC federation');
@@ -26,10 +33,20 @@ describe('provision-cluster sign-in', () => {
     const assertions = sandbox.arm.tokenRequests.filter(t => t.clientAssertion);
     expect(new Set(assertions.map(t => t.clientAssertion)).size).toBeGreaterThanOrEqual(2);
     expect(sandbox.oidc.issued.length).toBeGreaterThanOrEqual(2);
-    expect(sandbox.oidc.issued.every(audience => audience === 'api://AzureADTokenExchange')).toBe(true);
+    expect(sandbox.oidc.issued.every(audience => audience === 'api://AzureADTokenExchange')).toBe(
+      true
+    );
     const span = (assertions.at(-1)?.at ?? 0) - (assertions[0]?.at ?? 0);
     expect(span).toBeGreaterThan(LIFETIME_S * 1000);
+    // Progress while ARM works: at most one line per 15 s, with each resource's state and the time.
+    const progress = result.stdout
+      .split('\n')
+      .filter(line => line.startsWith('Deployment gadgetron-cluster-long: '));
+    expect(progress).toHaveLength(1);
+    expect(progress[0]).toMatch(/managedClusters\/long (Accepted|Running) \(\d+s elapsed\)$/);
     // Every assertion was fresh when used: none was refused as expired.
-    expect(sandbox.arm.requests.filter(r => r.operation === 'token' && r.status !== 200)).toEqual([]);
+    expect(sandbox.arm.requests.filter(r => r.operation === 'token' && r.status !== 200)).toEqual(
+      []
+    );
   }, 60_000);
 });

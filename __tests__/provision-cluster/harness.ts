@@ -8,8 +8,15 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startArmEmulator, type ArmEmulator, type ArmEmulatorOptions } from '../../emulators/arm/index.ts';
-import { startKubernetesEmulator, type KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import {
+  startArmEmulator,
+  type ArmEmulator,
+  type ArmEmulatorOptions
+} from '../../emulators/arm/index.ts';
+import {
+  startKubernetesEmulator,
+  type KubernetesEmulator
+} from '../../emulators/kubernetes/index.ts';
 import { runActionProcess, type ActionProcessResult } from '../../tools/runner/action-process.ts';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -19,7 +26,9 @@ export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 export function actionDir(name: string): string {
   const dir = join(ROOT, 'actions', name);
   if (!existsSync(join(dir, 'dist', 'index.js'))) {
-    throw new Error(`actions/${name}/dist/index.js is missing: run node tools/build.ts ${name} first`);
+    throw new Error(
+      `actions/${name}/dist/index.js is missing: run node tools/build.ts ${name} first`
+    );
   }
   return dir;
 }
@@ -46,7 +55,10 @@ export async function startOidcServer(lifetimeSeconds = 300): Promise<OidcServer
   const issued: string[] = [];
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method !== 'GET' || req.headers.authorization?.toLowerCase() !== `bearer ${token}`.toLowerCase()) {
+    if (
+      req.method !== 'GET' ||
+      req.headers.authorization?.toLowerCase() !== `bearer ${token}`.toLowerCase()
+    ) {
       res.writeHead(401).end();
       return;
     }
@@ -66,7 +78,9 @@ export async function startOidcServer(lifetimeSeconds = 300): Promise<OidcServer
       }),
       'c2lnbmF0dXJl'
     ].join('.');
-    res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ value: jwt, count: issued.length }));
+    res
+      .writeHead(200, { 'Content-Type': 'application/json' })
+      .end(JSON.stringify({ value: jwt, count: issued.length }));
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -87,10 +101,18 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export async function startSandbox(options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}): Promise<Sandbox> {
+export async function startSandbox(
+  options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}
+): Promise<Sandbox> {
   const kube = await startKubernetesEmulator();
   const arm = await startArmEmulator({
-    durations: { clusterCreateMs: 1500, clusterUpdateMs: 800, storageCreateMs: 300, shareCreateMs: 100, resourceGroupDeleteMs: 300 },
+    durations: {
+      clusterCreateMs: 1500,
+      clusterUpdateMs: 800,
+      storageCreateMs: 300,
+      shareCreateMs: 100,
+      resourceGroupDeleteMs: 300
+    },
     kubeconfigServer: kube.url,
     kubeconfigToken: 'emulator-token',
     ...options.arm
@@ -126,7 +148,14 @@ export async function runAction(
   sandbox: Sandbox,
   name: string,
   inputs: Record<string, string>,
-  options: { env?: Record<string, string | undefined>; runnerTemp?: string; phase?: 'main' | 'post'; state?: Record<string, string> } = {}
+  options: {
+    env?: Record<string, string | undefined>;
+    runnerTemp?: string;
+    phase?: 'main' | 'post';
+    state?: Record<string, string>;
+    /** The process is killed after this long, like a cancelled job. */
+    timeoutMs?: number;
+  } = {}
 ): Promise<ActionProcessResult> {
   return runActionProcess({
     actionDir: actionDir(name),
@@ -135,7 +164,7 @@ export async function runAction(
     ...(options.runnerTemp ? { runnerTemp: options.runnerTemp } : {}),
     ...(options.phase ? { phase: options.phase } : {}),
     ...(options.state ? { state: options.state } : {}),
-    timeoutMs: 120_000
+    timeoutMs: options.timeoutMs ?? 120_000
   });
 }
 

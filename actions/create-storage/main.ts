@@ -6,7 +6,7 @@ import { azureEndpoints } from '../../src/azure/environment.ts';
 import { resolveCredential } from '../../src/azure/credential.ts';
 import { armClients, type ArmClients } from '../../src/azure/clients.ts';
 import { createResourceGroup, findResourceGroup } from '../../src/azure/resource-group.ts';
-import { findResource, resourceId } from '../../src/azure/resources.ts';
+import { findResource, resourceId, waitUntilSettled } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import { deployTemplate } from '../../src/azure/deploy-template.ts';
 import {
@@ -16,7 +16,13 @@ import {
   storageParameters,
   type StorageSpec
 } from '../../src/azure/storage-spec.ts';
-import { accountDifferences, accountKey, deleteAccount, liveShares, storageClient } from '../../src/azure/storage.ts';
+import {
+  accountDifferences,
+  accountKey,
+  deleteAccount,
+  liveShares,
+  storageClient
+} from '../../src/azure/storage.ts';
 import { describeShareChange, planShares } from '../../src/azure/share-quota.ts';
 import {
   applyStorageObjects,
@@ -48,14 +54,27 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
   const template = loadTemplate(STORAGE_TEMPLATE);
   const accountTemplate = templateResource(template, ACCOUNT_TYPE);
   const group = await findResourceGroup(clients, spec.resourceGroup);
-  const live = group ? await findResource(clients, accountId(clients, spec), accountTemplate.apiVersion) : undefined;
+  const live = group
+    ? await waitUntilSettled(clients, accountId(clients, spec), accountTemplate.apiVersion, line =>
+        core.info(line)
+      )
+    : undefined;
   const location = chooseLocation(spec, group, live);
 
-  const existingShares = live ? await liveShares(storage, spec.resourceGroup, spec.account, spec.shares.map(s => s.name)) : [];
+  const existingShares = live
+    ? await liveShares(
+        storage,
+        spec.resourceGroup,
+        spec.account,
+        spec.shares.map(s => s.name)
+      )
+    : [];
   const { changes, refusals } = planShares(spec.shares, existingShares);
   if (refusals.length > 0) throw new ActionFailure(refusals.join('\n'));
   const differences = [
-    ...(live ? accountDifferences(spec, accountTemplate, live) : [`storage account ${spec.account}: new`]),
+    ...(live
+      ? accountDifferences(spec, accountTemplate, live)
+      : [`storage account ${spec.account}: new`]),
     ...changes.filter(c => c.change !== 'same').map(describeShareChange)
   ];
   for (const change of changes) {
@@ -66,7 +85,12 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
     core.info(`Storage differs from the inputs:\n  ${differences.join('\n  ')}`);
     if (!group) {
       core.info(`Creating resource group ${spec.resourceGroup} in ${location}.`);
-      await createResourceGroup(clients, spec.resourceGroup, location, withOwnerTags({}, { [STORAGE_TAG]: spec.account }));
+      await createResourceGroup(
+        clients,
+        spec.resourceGroup,
+        location,
+        withOwnerTags({}, { [STORAGE_TAG]: spec.account })
+      );
     }
     const request = {
       resourceGroup: spec.resourceGroup,
@@ -74,27 +98,52 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
       template,
       parameters: templateParameters(template, storageParameters(spec, location))
     };
-    await core.group(`Deploy ${request.name}`, () => deployTemplate(clients, request, { log: line => core.info(line) }));
+    await core.group(`Deploy ${request.name}`, () =>
+      deployTemplate(clients, request, { log: line => core.info(line) })
+    );
   } else {
-    core.info(`Storage account ${spec.account} and its shares already match the inputs: no deployment needed.`);
+    core.info(
+      `Storage account ${spec.account} and its shares already match the inputs: no deployment needed.`
+    );
   }
 
   const key = await accountKey(storage, spec.resourceGroup, spec.account);
   const claims = Object.fromEntries(spec.shares.map(s => [s.name, claimName(s.name)]));
-  core.setOutput('shares', JSON.stringify(Object.fromEntries(spec.shares.map(s => [s.name, s.quotaGiB]))));
+  core.setOutput(
+    'shares',
+    JSON.stringify(Object.fromEntries(spec.shares.map(s => [s.name, s.quotaGiB])))
+  );
   core.setOutput('claims', JSON.stringify(claims));
 
   const applied = inputs.kubernetes
     ? await core.group('Kubernetes objects', async () => {
         const client = connect(inputs.kubeconfig);
         core.info(`Cluster: ${client.server}`);
-        const result = await applyStorageObjects(client, objectsSpec(inputs, spec), key, retryPolicy());
-        for (const { object, change } of result) core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
+        const result = await applyStorageObjects(
+          client,
+          objectsSpec(inputs, spec),
+          key,
+          retryPolicy()
+        );
+        for (const { object, change } of result)
+          core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
         return result;
       })
     : [];
-  core.setOutput('changed', String(differences.length > 0 || applied.some(a => a.change !== 'unchanged')));
-  await writeStorageSummary({ spec, location, changes, accountDifferences: differences, applied, namespace: inputs.namespace, secretName: inputs['secret-name'] });
+  core.setOutput(
+    'changed',
+    String(differences.length > 0 || applied.some(a => a.change !== 'unchanged'))
+  );
+  await writeStorageSummary({
+    spec,
+    location,
+    created: live === undefined,
+    changes,
+    accountDifferences: differences,
+    applied,
+    namespace: inputs.namespace,
+    secretName: inputs['secret-name']
+  });
 }
 
 async function signIn(inputs: StorageInputs): Promise<ArmClients> {
@@ -105,37 +154,76 @@ async function signIn(inputs: StorageInputs): Promise<ArmClients> {
 }
 
 function storageSpec(inputs: StorageInputs): StorageSpec {
-  return { resourceGroup: inputs['resource-group'], location: inputs.location, account: inputs.account, shares: inputs.shares, sku: inputs.sku, tags: {} };
+  return {
+    resourceGroup: inputs['resource-group'],
+    location: inputs.location,
+    account: inputs.account,
+    shares: inputs.shares,
+    sku: inputs.sku,
+    tags: {}
+  };
 }
 
 function objectsSpec(inputs: StorageInputs, spec: StorageSpec): StorageObjectsSpec {
-  return { namespace: inputs.namespace, secretName: inputs['secret-name'], resourceGroup: spec.resourceGroup, account: spec.account, shares: spec.shares };
+  return {
+    namespace: inputs.namespace,
+    secretName: inputs['secret-name'],
+    resourceGroup: spec.resourceGroup,
+    account: spec.account,
+    shares: spec.shares
+  };
 }
 
 function accountId(clients: ArmClients, spec: StorageSpec): string {
   return resourceId(clients.subscriptionId, spec.resourceGroup, ACCOUNT_TYPE, spec.account);
 }
 
-function chooseLocation(spec: StorageSpec, group: ResourceGroup | undefined, live: GenericResource | undefined): string {
+function chooseLocation(
+  spec: StorageSpec,
+  group: ResourceGroup | undefined,
+  live: GenericResource | undefined
+): string {
   const normalise = (l: string | undefined): string => (l ?? '').replace(/\s+/g, '').toLowerCase();
   if (live) {
     if (spec.location && normalise(live.location) !== spec.location) {
-      throw new ActionFailure(`Storage account ${spec.account} exists in ${live.location}, not ${spec.location}: an account cannot move.`);
+      throw new ActionFailure(
+        `Storage account ${spec.account} exists in ${live.location}, not ${spec.location}: an account cannot move.`
+      );
     }
     return normalise(live.location);
   }
   const location = spec.location ?? normalise(group?.location);
-  if (!location) throw new ActionFailure(`Input 'location' is required to create resource group ${spec.resourceGroup} and storage account ${spec.account}.`);
+  if (!location)
+    throw new ActionFailure(
+      `Input 'location' is required to create resource group ${spec.resourceGroup} and storage account ${spec.account}.`
+    );
   return location;
 }
 
 /** Deletes the account (and its objects in the cluster) only when confirmed, ours, and unused. */
-async function tearDown(clients: ArmClients, storage: StorageManagementClient, inputs: StorageInputs, spec: StorageSpec): Promise<void> {
+async function tearDown(
+  clients: ArmClients,
+  storage: StorageManagementClient,
+  inputs: StorageInputs,
+  spec: StorageSpec
+): Promise<void> {
   const template = loadTemplate(STORAGE_TEMPLATE);
   const group = await findResourceGroup(clients, spec.resourceGroup);
-  const live = group ? await findResource(clients, accountId(clients, spec), templateResource(template, ACCOUNT_TYPE).apiVersion) : undefined;
+  const live = group
+    ? await findResource(
+        clients,
+        accountId(clients, spec),
+        templateResource(template, ACCOUNT_TYPE).apiVersion
+      )
+    : undefined;
   const decision = decideTeardown(
-    { description: `storage account ${spec.account}`, name: spec.account, tags: live?.tags, exists: live !== undefined, ownerTag: [STORAGE_TAG, spec.account] },
+    {
+      description: `storage account ${spec.account}`,
+      name: spec.account,
+      tags: live?.tags,
+      exists: live !== undefined,
+      ownerTag: [STORAGE_TAG, spec.account]
+    },
     inputs.confirm
   );
   if (decision.action === 'refuse') throw new ActionFailure(decision.reason);
@@ -145,20 +233,31 @@ async function tearDown(clients: ArmClients, storage: StorageManagementClient, i
     const client = connect(inputs.kubeconfig);
     const retry = retryPolicy();
     const objects = objectsSpec(inputs, spec);
-    const users = await podsUsingClaims(client, inputs.namespace, spec.shares.map(s => claimName(s.name)), retry);
+    const users = await podsUsingClaims(
+      client,
+      inputs.namespace,
+      spec.shares.map(s => claimName(s.name)),
+      retry
+    );
     if (users.length > 0) {
       throw new ActionFailure(
         `Refusing to delete storage account ${spec.account}: its claims are in use by ${users.join(', ')}. Stop those pods (e.g. remove the Gadgetron deployment) first.`
       );
     }
-    removed = (await removeStorageObjects(client, objects, retry)).map(o => `${o.kind} ${o.metadata?.name}`);
+    removed = (await removeStorageObjects(client, objects, retry)).map(
+      o => `${o.kind} ${o.metadata?.name}`
+    );
     for (const object of removed) core.info(`deleted    ${object}`);
   }
 
   if (decision.action === 'nothing') {
     core.info(decision.reason);
     core.setOutput('changed', String(removed.length > 0));
-    await writeStorageTeardownSummary({ account: spec.account, outcome: 'nothing to delete', removed });
+    await writeStorageTeardownSummary({
+      account: spec.account,
+      outcome: 'nothing to delete',
+      removed
+    });
     return;
   }
   core.info(`Deleting storage account ${spec.account} with all its shares.`);
@@ -166,4 +265,3 @@ async function tearDown(clients: ArmClients, storage: StorageManagementClient, i
   core.setOutput('changed', 'true');
   await writeStorageTeardownSummary({ account: spec.account, outcome: 'deleted', removed });
 }
-

@@ -1,17 +1,27 @@
-import * as core from '@actions/core';
+import { appendFileSync } from 'node:fs';
+import { EOL } from 'node:os';
 import { runAction } from '../../src/runtime/run.ts';
+import { issueCommand } from '../../src/runtime/commands.ts';
 import { readProvisionInputs } from './inputs.ts';
 
-// One bundle serves both steps: the main step leaves `isPost` in the state the post step sees.
-// Inputs are checked before the Azure SDK loads: a bad input fails fast, before any request.
+// One bundle serves both steps: the main step leaves `isPost` in the state the post step sees
+// (the runner passes saved state back as STATE_<name>). Inputs are checked before
+// @actions/core and the Azure SDK load: a bad input fails fast, before any request.
 await runAction(async () => {
-  if (core.getState('isPost') === 'true') {
+  if (process.env.STATE_isPost === 'true') {
     const { removeCredentials } = await import('./post.ts');
     removeCredentials();
     return;
   }
-  core.saveState('isPost', 'true');
+  saveState('isPost', 'true');
   const inputs = readProvisionInputs();
   const { provisionCluster } = await import('./main.ts');
   await provisionCluster(inputs);
 });
+
+/** core.saveState without loading @actions/core. */
+function saveState(name: string, value: string): void {
+  const file = process.env.GITHUB_STATE;
+  if (file) appendFileSync(file, `${name}=${value}${EOL}`);
+  else issueCommand('save-state', { name }, value);
+}

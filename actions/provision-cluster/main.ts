@@ -11,7 +11,12 @@ import {
   findResourceGroup,
   listGroupResources
 } from '../../src/azure/resource-group.ts';
-import { findResource, resourceId } from '../../src/azure/resources.ts';
+import {
+  findResource,
+  provisioningState,
+  resourceId,
+  waitUntilSettled
+} from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import {
   CLUSTER_TEMPLATE,
@@ -49,7 +54,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const apiVersion = templateResource(template, CLUSTER_TYPE).apiVersion;
   const group = await findResourceGroup(clients, spec.resourceGroup);
   const live = group
-    ? await findResource(clients, clusterId(clients, spec), apiVersion)
+    ? await waitUntilSettled(clients, clusterId(clients, spec), apiVersion, line => core.info(line))
     : undefined;
   const location = chooseLocation(spec, group, live);
   const request: DeploymentRequest = {
@@ -61,6 +66,10 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const differences = live
     ? clusterDifferences(spec, templateResource(template, CLUSTER_TYPE), live)
     : [];
+  // A cluster whose last operation failed is redeployed even when its settings match.
+  if (live && provisioningState(live) !== 'Succeeded') {
+    differences.unshift(`provisioningState: ${provisioningState(live)} → Succeeded`);
+  }
   reportState(spec, live, differences);
 
   if (inputs['what-if']) {

@@ -3,6 +3,7 @@ import {
   AzureCliCredential,
   ClientAssertionCredential,
   EnvironmentCredential,
+  type AccessToken,
   type TokenCredential
 } from '@azure/identity';
 import { ActionFailure } from '../runtime/failure.ts';
@@ -144,7 +145,10 @@ function firstLine(error: unknown): string {
  * assertion credential asks the runner for a new ID token on each call. A token is reused until
  * it nears expiry (five minutes before, or half its life for short-lived ones), then renewed.
  */
-export function cachingCredential(inner: TokenCredential, now: () => number = Date.now): TokenCredential {
+export function cachingCredential(
+  inner: TokenCredential,
+  now: () => number = Date.now
+): TokenCredential {
   const cache = new Map<string, { token: AccessToken; renewAt: number }>();
   return {
     async getToken(scopes, options) {

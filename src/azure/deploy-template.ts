@@ -36,6 +36,7 @@ export async function deployTemplate(
   options: DeployOptions
 ): Promise<DeploymentResult> {
   const intervalMs = options.progressIntervalMs ?? 15_000;
+  await waitForActiveDeployment(clients, request, intervalMs, options.log);
   const progress = new ProgressReporter(intervalMs, options.log);
   const poller = clients.deployments.deployments.createOrUpdate(
     request.resourceGroup,
@@ -73,6 +74,46 @@ export async function deployTemplate(
   throw new ActionFailure(
     await failureMessage(clients, request, ended.ok ? undefined : ended.error)
   );
+}
+
+const ACTIVE = new Set([
+  'Accepted',
+  'Created',
+  'Creating',
+  'Running',
+  'Ready',
+  'Updating',
+  'Waiting',
+  'Deleting'
+]);
+
+/**
+ * A run cancelled mid-deployment leaves the deployment running in ARM, and a new one of the same
+ * name is refused (DeploymentActive) until it ends: wait for it rather than fail.
+ */
+async function waitForActiveDeployment(
+  clients: ArmClients,
+  request: DeploymentRequest,
+  intervalMs: number,
+  log: (line: string) => void
+): Promise<void> {
+  const state = async (): Promise<string | undefined> =>
+    (
+      await clients.deployments.deployments
+        .get(request.resourceGroup, request.name)
+        .catch(() => undefined)
+    )?.properties?.provisioningState;
+  let current = await state();
+  if (!current || !ACTIVE.has(current)) return;
+  const progress = new ProgressReporter(intervalMs, log);
+  while (current && ACTIVE.has(current)) {
+    progress.report(
+      `An earlier deployment ${request.name} is still ${current}; waiting for it to end`
+    );
+    await sleep(Math.min(intervalMs, 5_000));
+    current = await state();
+  }
+  log(`The earlier deployment ${request.name} ended ${current ?? 'and is gone'}.`);
 }
 
 /** `Microsoft.ContainerService/managedClusters/aks1 Running, ...` from the deployment's operations. */

@@ -1,5 +1,7 @@
 import type { GenericResource } from '@azure/arm-resources';
 import { ActionFailure } from '../runtime/failure.ts';
+import { ProgressReporter } from '../runtime/progress.ts';
+import { sleep } from '../kubernetes/retry.ts';
 import type { ArmClients } from './clients.ts';
 import { describeRequestError, isNotFound } from './errors.ts';
 
@@ -31,4 +33,36 @@ export async function findResource(
     if (isNotFound(error)) return undefined;
     throw new ActionFailure(describeRequestError(`Reading ${id}`, error));
   }
+}
+
+const SETTLED = new Set(['succeeded', 'failed', 'canceled']);
+
+/**
+ * Waits while the resource is being created, updated or deleted by someone else (a cancelled
+ * run's deployment, a portal change), reporting at most once per interval; returns it settled.
+ */
+export async function waitUntilSettled(
+  clients: ArmClients,
+  id: string,
+  apiVersion: string,
+  log: (line: string) => void,
+  intervalMs = 15_000
+): Promise<GenericResource | undefined> {
+  let resource = await findResource(clients, id, apiVersion);
+  const progress = new ProgressReporter(intervalMs, log);
+  while (resource && !SETTLED.has(provisioningState(resource).toLowerCase())) {
+    progress.report(
+      `${resource.name ?? id} is ${provisioningState(resource)}; waiting for that to finish`
+    );
+    await sleep(Math.min(intervalMs, 5_000));
+    resource = await findResource(clients, id, apiVersion);
+  }
+  return resource;
+}
+
+export function provisioningState(resource: GenericResource): string {
+  return String(
+    (resource.properties as { provisioningState?: unknown } | undefined)?.provisioningState ??
+      'Succeeded'
+  );
 }
