@@ -19,11 +19,14 @@ import type { AzureIdentity } from '../../src/azure/credential.ts';
 
 // Defaults live in action.yml, which the runner applies; `required` marks inputs that always
 // have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Because the runner fills those defaults in, the action cannot tell a given cluster setting
+// from a defaulted one: with state existing the settings are validated like the others but
+// not used (action.yml says so), rather than refused only when they differ from a default.
 const FIELDS = {
   'resource-group': field(resourceGroupName, { required: true }),
   'cluster-name': field(clusterName, { required: true }),
   location: field(azureLocation),
-  state: field(oneOf('present', 'absent'), { required: true }),
+  state: field(oneOf('present', 'absent', 'existing'), { required: true }),
   'kubernetes-version': field(kubernetesVersion),
   'system-vm-size': field(vmSize, { required: true }),
   'node-vm-size': field(vmSize, { required: true }),

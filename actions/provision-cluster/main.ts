@@ -34,9 +34,14 @@ import { decideTeardown } from '../../src/azure/teardown.ts';
 import { CLUSTER_TAG, withOwnerTags } from '../../src/azure/tags.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { formatElapsed } from '../../src/runtime/progress.ts';
-import { writeClusterSummary, writeTeardownSummary, writeWhatIfSummary } from './summary.ts';
+import {
+  writeClusterSummary,
+  writeExistingSummary,
+  writeTeardownSummary,
+  writeWhatIfSummary
+} from './summary.ts';
 
-/** Makes the cluster match the inputs (or deletes it), then hands out its credentials. */
+/** Makes the cluster match the inputs (or deletes it, or takes it as it is), then hands out its credentials. */
 export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const started = Date.now();
   core.setOutput('cluster-name', inputs['cluster-name']);
@@ -48,13 +53,18 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
     await tearDown(clients, inputs);
     return;
   }
+  if (inputs.state === 'existing') {
+    await useExisting(clients, inputs, started);
+    return;
+  }
 
   const spec = clusterSpec(inputs);
   const template = loadTemplate(CLUSTER_TEMPLATE);
   const apiVersion = templateResource(template, CLUSTER_TYPE).apiVersion;
+  const id = clusterId(clients, spec.resourceGroup, spec.name);
   const group = await findResourceGroup(clients, spec.resourceGroup);
   const live = group
-    ? await waitUntilSettled(clients, clusterId(clients, spec), apiVersion, line => core.info(line))
+    ? await waitUntilSettled(clients, id, apiVersion, line => core.info(line))
     : undefined;
   const location = chooseLocation(spec, group, live);
   const request: DeploymentRequest = {
@@ -99,7 +109,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const cluster =
     deployedIn === undefined
       ? (live as GenericResource)
-      : await findResource(clients, clusterId(clients, spec), apiVersion);
+      : await findResource(clients, id, apiVersion);
   if (!cluster)
     throw new ActionFailure(`Cluster ${spec.name} is missing after a successful deployment.`);
   setClusterOutputs(cluster);
@@ -108,12 +118,49 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
       `Agent pool ${pool} of cluster ${spec.name} is not in the inputs; deployments keep it. Remove it with az aks nodepool delete if it is no longer needed.`
     );
   }
-  const kubeconfig = await core.group('Credentials', () => fetchCredentials(clients, spec));
+  const kubeconfig = await core.group('Credentials', () =>
+    fetchCredentials(clients, spec.resourceGroup, spec.name)
+  );
   await writeClusterSummary({
     spec,
     cluster,
     outcome: !live ? 'created' : deployedIn !== undefined ? 'updated' : 'up to date',
     differences,
+    kubeconfig,
+    elapsed: formatElapsed(Date.now() - started)
+  });
+}
+
+/** State existing: reads the cluster and hands out its credentials; nothing in Azure changes. */
+async function useExisting(
+  clients: ArmClients,
+  inputs: ProvisionInputs,
+  started: number
+): Promise<void> {
+  const resourceGroup = inputs['resource-group'];
+  const name = inputs['cluster-name'];
+  const apiVersion = templateResource(loadTemplate(CLUSTER_TEMPLATE), CLUSTER_TYPE).apiVersion;
+  const cluster = await findResource(clients, clusterId(clients, resourceGroup, name), apiVersion);
+  if (!cluster) {
+    throw new ActionFailure(
+      `Cluster ${name} does not exist in resource group ${resourceGroup}; stand it up first with state: present.`
+    );
+  }
+  const state = provisioningState(cluster);
+  if (state !== 'Succeeded') {
+    core.warning(
+      `Cluster ${name} is in provisioning state ${state}; its credentials are fetched anyway. Run with state: present to bring it back to Succeeded.`
+    );
+  }
+  core.info(`Using cluster ${name} as it is (state existing): nothing in Azure is changed.`);
+  setClusterOutputs(cluster);
+  const kubeconfig = await core.group('Credentials', () =>
+    fetchCredentials(clients, resourceGroup, name)
+  );
+  await writeExistingSummary({
+    resourceGroup,
+    name,
+    cluster,
     kubeconfig,
     elapsed: formatElapsed(Date.now() - started)
   });
@@ -142,8 +189,8 @@ function clusterSpec(inputs: ProvisionInputs): ClusterSpec {
   };
 }
 
-function clusterId(clients: ArmClients, spec: ClusterSpec): string {
-  return resourceId(clients.subscriptionId, spec.resourceGroup, CLUSTER_TYPE, spec.name);
+function clusterId(clients: ArmClients, resourceGroup: string, name: string): string {
+  return resourceId(clients.subscriptionId, resourceGroup, CLUSTER_TYPE, name);
 }
 
 /** A cluster stays where it is; a new one goes where the input says, else where its group is. */
@@ -244,12 +291,16 @@ function setClusterOutputs(cluster: GenericResource): void {
 }
 
 /** Writes the user kubeconfig under RUNNER_TEMP (0600), masks its secrets and exports KUBECONFIG. */
-async function fetchCredentials(clients: ArmClients, spec: ClusterSpec): Promise<string> {
-  const raw = await userKubeconfig(clients, spec.resourceGroup, spec.name);
+async function fetchCredentials(
+  clients: ArmClients,
+  resourceGroup: string,
+  name: string
+): Promise<string> {
+  const raw = await userKubeconfig(clients, resourceGroup, name);
   const prepared = await prepareKubeconfig(raw, clients.credential);
   for (const secret of prepared.secrets) core.setSecret(secret);
   const dir = process.env.RUNNER_TEMP || tmpdir();
-  const path = writeKubeconfig(dir, `kubeconfig-${spec.resourceGroup}-${spec.name}`, prepared.text);
+  const path = writeKubeconfig(dir, `kubeconfig-${resourceGroup}-${name}`, prepared.text);
   core.saveState('kubeconfig', path);
   core.exportVariable('KUBECONFIG', path);
   core.setOutput('kubeconfig', path);

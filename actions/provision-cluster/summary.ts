@@ -22,27 +22,35 @@ function pools(spec: ClusterSpec): string {
   return parts.join('<br>');
 }
 
-export function renderClusterSummary(report: ClusterReport): string {
-  const { spec, cluster } = report;
+/** What the live cluster says about itself: region, version and endpoints. */
+function clusterFacts(cluster: GenericResource): [string, string][] {
   const props = (cluster.properties ?? {}) as Record<string, unknown>;
   const oidc = (props.oidcIssuerProfile ?? {}) as Record<string, unknown>;
+  return [
+    ['Location', String(cluster.location ?? '')],
+    ['Kubernetes', String(props.currentKubernetesVersion ?? props.kubernetesVersion ?? '')],
+    ['API server', inlineCode(String(props.fqdn ?? ''))],
+    ['OIDC issuer', inlineCode(String(oidc.issuerURL ?? ''))],
+    ['Node resource group', inlineCode(String(props.nodeResourceGroup ?? ''))]
+  ];
+}
+
+function kubeconfigFact(path: string): [string, string] {
+  return ['Kubeconfig', `${inlineCode(path)} (exported as KUBECONFIG, deleted when the job ends)`];
+}
+
+export function renderClusterSummary(report: ClusterReport): string {
+  const { spec, cluster } = report;
   const heading =
     report.outcome === 'up to date'
       ? `AKS cluster ${spec.name} is up to date`
       : `AKS cluster ${spec.name} ${report.outcome}`;
   const rows: [string, string][] = [
     ['Resource group', inlineCode(spec.resourceGroup)],
-    ['Location', String(cluster.location ?? '')],
-    ['Kubernetes', String(props.currentKubernetesVersion ?? props.kubernetesVersion ?? '')],
-    ['API server', inlineCode(String(props.fqdn ?? ''))],
-    ['OIDC issuer', inlineCode(String(oidc.issuerURL ?? ''))],
-    ['Node resource group', inlineCode(String(props.nodeResourceGroup ?? ''))],
+    ...clusterFacts(cluster),
     ['Agent pools', pools(spec)],
     ['Autoscaler eviction grace', `${spec.maxGracefulTerminationSec}s`],
-    [
-      'Kubeconfig',
-      `${inlineCode(report.kubeconfig)} (exported as KUBECONFIG, deleted when the job ends)`
-    ],
+    kubeconfigFact(report.kubeconfig),
     ['Took', report.elapsed]
   ];
   const parts = [`## ${heading}`, facts(rows)];
@@ -57,6 +65,29 @@ export function renderClusterSummary(report: ClusterReport): string {
 
 export async function writeClusterSummary(report: ClusterReport): Promise<void> {
   await appendSummary(renderClusterSummary(report));
+}
+
+export interface ExistingReport {
+  resourceGroup: string;
+  name: string;
+  cluster: GenericResource;
+  kubeconfig: string;
+  elapsed: string;
+}
+
+/** State existing: the cluster as found, and where its credentials are. */
+export function renderExistingSummary(report: ExistingReport): string {
+  const rows: [string, string][] = [
+    ['Resource group', inlineCode(report.resourceGroup)],
+    ...clusterFacts(report.cluster),
+    kubeconfigFact(report.kubeconfig),
+    ['Took', report.elapsed]
+  ];
+  return `## AKS cluster ${report.name}: credentials\n\n${facts(rows)}\n\nThe cluster was used as it is (state existing): nothing in Azure was changed.\n`;
+}
+
+export async function writeExistingSummary(report: ExistingReport): Promise<void> {
+  await appendSummary(renderExistingSummary(report));
 }
 
 export interface WhatIfReport {

@@ -71,6 +71,8 @@ describe('validation', () => {
     const spec = current.spec as k8s.V1DeploymentSpec;
     spec.selector = { matchLabels: { app: 'immutable', extra: 'x' } };
     (spec.template.metadata as k8s.V1ObjectMeta).labels = { app: 'immutable', extra: 'x' };
+    // Unconditional: the controller may have written status since the read (a 409 otherwise).
+    (current.metadata as k8s.V1ObjectMeta).resourceVersion = undefined;
     const err = await failure(
       c.apps.replaceNamespacedDeployment({ name: 'immutable', namespace: 'default', body: current })
     );
