@@ -201,7 +201,7 @@ async function apply(
   const previous = live.get(
     objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })
   ) as V1Deployment | undefined;
-  const applied = await applyObjects(client, objects, objectKey, { dryRun, live, retry });
+  const applied = await applyObjects(client, objects, { dryRun, live, retry });
   for (const { object, change } of applied)
     core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
   const pruned = await prune(client, live, new Set(objects.map(objectKey)), dryRun, retry);
@@ -282,7 +282,7 @@ async function rollBack(
     spec: { ...live.spec, replicas: undefined }
   } as KubernetesObject;
   core.info(`Restoring ${previousImage(previous) ?? 'the previous version'}.`);
-  await applyObjects(client, [restored], objectKey, { retry: retryPolicy() });
+  await applyObjects(client, [restored], { retry: retryPolicy() });
   const outcome = await followRollout(client, spec.namespace, spec.name, timeoutMs);
   if (outcome.result !== 'complete') {
     reportFailure(outcome);

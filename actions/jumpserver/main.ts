@@ -11,7 +11,6 @@ import {
 import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
 import { listInstance } from '../../src/kubernetes/inventory.ts';
-import { objectKey } from '../../src/kubernetes/objects.ts';
 import { waitForLoadBalancer } from '../../src/kubernetes/load-balancer.ts';
 import { waitForRollout, type RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
@@ -277,7 +276,7 @@ async function apply(
   await ensureNamespace(client, spec.namespace, { retry });
   const selector = `app.kubernetes.io/name=gadgetron-jumpserver,app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
   const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
-  const applied = await applyObjects(client, objects, objectKey, { live, retry });
+  const applied = await applyObjects(client, objects, { live, retry });
   for (const { object, change } of applied) {
     core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
   }

@@ -174,7 +174,7 @@ export async function applyStorageObjects(
     const size = (object as V1PersistentVolumeClaim).spec?.resources?.requests?.storage;
     if (size !== undefined && object.metadata?.name) sizes.set(object.metadata.name, String(size));
   }
-  return applyObjects(client, storageObjects(spec, key, sizes), objectKey, { live, retry });
+  return applyObjects(client, storageObjects(spec, key, sizes), { live, retry });
 }
 
 /** Pods that are (or will be) running with one of the claims mounted: `pod (claim)`. */

@@ -1,7 +1,7 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from './connect.ts';
 import { describeApiError } from './errors.ts';
-import { describeObject } from './objects.ts';
+import { describeObject, objectKey } from './objects.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
 import { toModel } from './wire.ts';
 import { ActionFailure } from '../runtime/failure.ts';
@@ -25,18 +25,18 @@ export interface ApplyOptions {
 }
 
 /**
- * Server-side applies the objects, given in the API's shape (as in YAML), in order. An apply that changes nothing leaves the
- * resourceVersion alone, which is how `unchanged` is told from `configured`.
+ * Server-side applies the objects, given in the API's shape (as in YAML), in order. An apply
+ * that changes nothing leaves the resourceVersion alone, which is how `unchanged` is told from
+ * `configured`.
  */
 export async function applyObjects(
   client: KubeClient,
   objects: readonly KubernetesObject[],
-  keyOf: (object: KubernetesObject) => string,
   options: ApplyOptions = {}
 ): Promise<AppliedObject[]> {
   const applied: AppliedObject[] = [];
   for (const object of objects) {
-    const before = options.live?.get(keyOf(object));
+    const before = options.live?.get(objectKey(object));
     let result: KubernetesObject;
     try {
       result = await withRetry(

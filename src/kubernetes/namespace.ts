@@ -18,7 +18,7 @@ export async function ensureNamespace(
     kind: 'Namespace',
     metadata: { name, labels: { 'app.kubernetes.io/managed-by': 'gadgetron-actions' } }
   };
-  await applyObjects(client, [namespace], objectKey, {
+  await applyObjects(client, [namespace], {
     ...options,
     live: new Map([[objectKey(namespace), namespace]])
   });
