@@ -96,19 +96,16 @@ describe('reading host keys back', () => {
     ['ed25519', undefined],
     ['ecdsa', 256],
     ['rsa', 3072]
-  ])(
-    '%s key made by ssh-keygen is read with the fingerprint ssh-keygen prints',
-    (type, bits) => {
-      const made = sshKeygen(dir, `keygen-${type}`, type, bits);
-      const key = parseHostKey(made.privateKey);
-      const [printed] = keygenFingerprints(made.privatePath);
-      expect(key.fingerprint).toBe(printed!.fingerprint);
-      expect(key.bits).toBe(printed!.bits);
-      expect(key.comment).toBe(`keygen-${type}@test`);
-      expect(key.publicKey).toBe(made.publicKey);
-      expect(key.fileName).toBe(`ssh_host_${type}_key`);
-    }
-  );
+  ])('%s key made by ssh-keygen is read with the fingerprint ssh-keygen prints', (type, bits) => {
+    const made = sshKeygen(dir, `keygen-${type}`, type, bits);
+    const key = parseHostKey(made.privateKey);
+    const [printed] = keygenFingerprints(made.privatePath);
+    expect(key.fingerprint).toBe(printed!.fingerprint);
+    expect(key.bits).toBe(printed!.bits);
+    expect(key.comment).toBe(`keygen-${type}@test`);
+    expect(key.publicKey).toBe(made.publicKey);
+    expect(key.fileName).toBe(`ssh_host_${type}_key`);
+  });
 
   test('a generated key reads back to the same description', () => {
     for (const key of generated) expect(parseHostKey(key.privateKey)).toEqual(key);
