@@ -49,6 +49,33 @@ const CASES: [string, string, Record<string, string>, Record<string, string | un
   ['no subscription id anywhere', 'subscription-id', BASE, { AZURE_SUBSCRIPTION_ID: undefined }],
   ['a client id that is not a GUID', 'client-id', BASE, { AZURE_CLIENT_ID: 'app' }],
   ['state absent without confirm', 'confirm', { ...BASE, state: 'absent' }],
+  ['a state in the wrong case', 'state', { ...BASE, state: 'Existing' }],
+  [
+    'state existing with a cluster name with an underscore',
+    'cluster-name',
+    { 'resource-group': 'rg-gadgetron', 'cluster-name': 'aks_1', state: 'existing' }
+  ],
+  [
+    'state existing without a resource group',
+    'resource-group',
+    { 'cluster-name': 'aks1', state: 'existing' }
+  ],
+  [
+    'state existing without a subscription id',
+    'subscription-id',
+    { 'resource-group': 'rg-gadgetron', 'cluster-name': 'aks1', state: 'existing' },
+    { AZURE_SUBSCRIPTION_ID: undefined }
+  ],
+  [
+    'state existing with a cluster setting that is malformed (checked though not used)',
+    'max-nodes',
+    {
+      'resource-group': 'rg-gadgetron',
+      'cluster-name': 'aks1',
+      state: 'existing',
+      'max-nodes': '0'
+    }
+  ],
   [
     'state absent with a confirm of another group',
     'confirm',

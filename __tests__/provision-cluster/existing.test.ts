@@ -133,7 +133,12 @@ describe('provision-cluster with state existing', () => {
   });
 
   test.each([
-    ['a cluster that does not exist', { ...EXISTING, 'cluster-name': 'gt-missing' }, 'gt-missing', RG],
+    [
+      'a cluster that does not exist',
+      { ...EXISTING, 'cluster-name': 'gt-missing' },
+      'gt-missing',
+      RG
+    ],
     [
       'a resource group that does not exist',
       { ...EXISTING, 'resource-group': 'rg-missing' },

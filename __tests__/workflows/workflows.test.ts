@@ -131,6 +131,115 @@ describe('workflow files', () => {
   });
 });
 
+/** Every step of every job of a workflow file that runs the given local action. */
+function actionSteps(workflow: Yaml, action: string): { job: string; step: Yaml }[] {
+  return Object.entries((workflow.jobs as Yaml | undefined) ?? {}).flatMap(([job, spec]) =>
+    (((spec as Yaml).steps as Yaml[] | undefined) ?? [])
+      .filter(step => step.uses === action)
+      .map(step => ({ job, step }))
+  );
+}
+
+const CLUSTER_SETTINGS = [
+  'location',
+  'kubernetes-version',
+  'system-vm-size',
+  'node-vm-size',
+  'min-nodes',
+  'max-nodes',
+  'gpu',
+  'max-graceful-termination',
+  'tags'
+];
+
+describe('only the cluster job of stand-up.yml changes the cluster', () => {
+  test('update.yml has no cluster settings among its inputs', async () => {
+    const workflow = await load(join(WORKFLOWS, 'update.yml'));
+    for (const trigger of ['workflow_call', 'workflow_dispatch']) {
+      const inputs = Object.keys(at(workflow, 'on', trigger, 'inputs') as Yaml);
+      expect(inputs).toEqual(expect.arrayContaining(['resource-group', 'cluster-name']));
+      for (const name of CLUSTER_SETTINGS) expect(inputs).not.toContain(name);
+    }
+  });
+
+  test('every other provision-cluster step takes the cluster as it is (state existing)', async () => {
+    const seen: string[] = [];
+    for (const file of await yamlFiles(WORKFLOWS)) {
+      const name = file.slice(WORKFLOWS.length + 1);
+      for (const { job, step } of actionSteps(await load(file), './actions/provision-cluster')) {
+        const inputs = (step.with ?? {}) as Yaml;
+        seen.push(`${name}/${job}: ${String(inputs.state ?? 'present')}`);
+        if (name === 'stand-up.yml' && job === 'cluster') {
+          expect(inputs.state).toBeUndefined();
+        } else if (name === 'tear-down.yml' && job === 'cluster') {
+          expect(inputs.state).toBe('absent');
+        } else {
+          expect(inputs).toEqual({
+            'resource-group': expect.any(String),
+            'cluster-name': expect.any(String),
+            state: 'existing'
+          });
+        }
+      }
+    }
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        'stand-up.yml/cluster: present',
+        'stand-up.yml/gadgetron: existing',
+        'stand-up.yml/jumpserver: existing',
+        'update.yml/update: existing',
+        'tear-down.yml/cluster: absent'
+      ])
+    );
+  });
+});
+
+describe('tear-down.yml deletes the storage account only by its name', () => {
+  async function checkConfirmation(
+    env: Record<string, string>
+  ): Promise<{ status: number; out: string }> {
+    const jobs = (await load(join(WORKFLOWS, 'tear-down.yml'))).jobs as Yaml;
+    const steps = at(jobs, 'cluster', 'steps') as Yaml[];
+    // It runs before anything else in the job, so a refusal deletes nothing.
+    expect(steps[0]?.name).toBe('Check the confirmation');
+    const run = spawnSync('bash', ['-e', '-c', steps[0]?.run as string], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        RESOURCE_GROUP: 'rg',
+        CONFIRM: 'rg',
+        DELETE_STORAGE: 'false',
+        STORAGE_ACCOUNT: '',
+        ...env
+      },
+      encoding: 'utf8'
+    });
+    return { status: run.status ?? -1, out: run.stdout };
+  }
+
+  test.each([
+    [{}, 0, ''],
+    [{ DELETE_STORAGE: 'true', STORAGE_ACCOUNT: 'gtstore' }, 0, ''],
+    [{ CONFIRM: 'other' }, 1, "confirm must be the resource group's name, rg"],
+    [{ DELETE_STORAGE: 'true' }, 1, 'delete-storage needs storage-account']
+  ])('%o: exit %d', async (env, status, message) => {
+    const result = await checkConfirmation(env);
+    expect(result.status).toBe(status);
+    expect(result.out).toContain(message);
+  });
+
+  test('the storage job confirms with the account name it deletes, which the check made sure is given', async () => {
+    const workflow = await load(join(WORKFLOWS, 'tear-down.yml'));
+    expect(at(workflow, 'jobs', 'storage', 'needs')).toEqual(['cluster']);
+    const [storage, ...others] = actionSteps(workflow, './actions/create-storage');
+    expect(others).toEqual([]);
+    expect(storage?.step.with).toMatchObject({
+      'storage-account': '${{ inputs.storage-account }}',
+      confirm: '${{ inputs.storage-account }}',
+      state: 'absent'
+    });
+  });
+});
+
 describe('update.yml chooses the image', () => {
   async function chooseImage(
     env: Record<string, string>
