@@ -33,9 +33,12 @@ export interface DeployBench {
  */
 export async function benchDeploy(
   root: string,
-  options: { replicas: number; podReadyDelayMs: number; upgrades: number }
+  options: { replicas: number; podReadyDelayMs: number; upgrades: number; timeScale?: number }
 ): Promise<DeployBench> {
-  const cluster = await startKubernetesEmulator({ podReadyDelayMs: options.podReadyDelayMs });
+  const cluster = await startKubernetesEmulator({
+    podReadyDelayMs: options.podReadyDelayMs,
+    ...(options.timeScale !== undefined ? { timeScale: options.timeScale } : {})
+  });
   try {
     await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
     const deploy = async (version: string) => {

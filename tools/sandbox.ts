@@ -7,18 +7,18 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { generateHostKey } from '../src/ssh/host-keys.ts';
-import {
-  formatResultTable,
-  noopStandIn,
-  runWorkflow,
-  type WorkflowResult
-} from './workflow-runner/index.ts';
+import { formatResultTable, type WorkflowResult } from './workflow-runner/index.ts';
 import { startLocalCloud, type LocalCloud } from './fixtures/cloud.ts';
+import {
+  REPOSITORY,
+  SANDBOX_CLUSTER as cluster,
+  releaseContext,
+  runChainWorkflow,
+  standUpInputs
+} from './sandbox/chain.ts';
 
 const { values: args } = parseArgs({ options: { kubeconfig: { type: 'string' } } });
 const root = join(import.meta.dirname, '..');
-const REPOSITORY = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda';
-const cluster = { 'resource-group': 'gadgetron-sandbox', 'cluster-name': 'gadgetron' };
 
 const cloud = await startLocalCloud({
   ...(args.kubeconfig ? { kubeconfigPath: args.kubeconfig } : {}),
@@ -33,13 +33,11 @@ const userKey = generateHostKey('ed25519', 'sandbox-user');
 const results: { name: string; result: WorkflowResult }[] = [];
 let failed = false;
 try {
-  const standUp = await run(cloud, 'stand-up', {
-    ...cluster,
-    location: 'westeurope',
-    image: `${REPOSITORY}:4.7.2`,
-    'authorized-keys': userKey.publicKey,
-    'allowed-cidrs': '203.0.113.0/24'
-  });
+  const standUp = await run(
+    cloud,
+    'stand-up',
+    standUpInputs(`${REPOSITORY}:4.7.2`, userKey.publicKey)
+  );
   if (standUp.ok) {
     console.log(
       `\nTunnel to Gadgetron:\n  ${standUp.outputs['ssh-command']}\nknown_hosts:\n  ${(standUp.outputs['known-hosts'] ?? '').split('\n').join('\n  ')}`
@@ -49,7 +47,7 @@ try {
       cloud,
       'update',
       { ...cluster, 'release-tag': 'v4.7.3' },
-      { event_name: 'release', ref: 'refs/tags/v4.7.3', ref_name: 'v4.7.3', ref_type: 'tag' }
+      releaseContext('v4.7.3')
     );
     if (upgrade.ok) checkUpgrade(cloud, `${REPOSITORY}:4.7.3`, reconstruction);
     reconstruction?.close();
@@ -73,32 +71,26 @@ async function run(
   github: Record<string, unknown> = {}
 ): Promise<WorkflowResult> {
   console.log(`\n=== ${name}.yml ===`);
-  const result = await runWorkflow({
-    repoRoot: root,
-    workflowPath: `.github/workflows/${name}.yml`,
-    inputs,
-    secrets: {
-      AZURE_CLIENT_ID: String(cloud.env().AZURE_CLIENT_ID),
-      AZURE_TENANT_ID: cloud.arm.tenantId,
-      AZURE_SUBSCRIPTION_ID: cloud.arm.subscriptionId
-    },
-    env: cloud.env(),
-    github: {
-      event_name: 'workflow_dispatch',
-      repository: 'owner/gadgetron-actions',
-      repository_owner: 'owner',
-      ...github
-    },
-    log: line => console.log(`  ${line}`),
-    standIns: { 'actions/checkout': noopStandIn },
-    idTokenService: { url: cloud.oidc.url, token: cloud.oidc.token }
+  const result = await runChainWorkflow(cloud, name, inputs, {
+    root,
+    github,
+    log: line => console.log(`  ${line}`)
   });
   results.push({ name, result });
+  printSummaries(result);
   if (!result.ok) {
     failed = true;
     console.log(`\n${name}.yml failed${result.error ? `: ${result.error}` : ''}`);
   }
   return result;
+}
+
+/** Each step's job summary, as GitHub shows them under the run. */
+function printSummaries(result: WorkflowResult): void {
+  for (const step of result.steps) {
+    if (!step.summary.trim()) continue;
+    console.log(`\n--- job summary: ${step.job} › ${step.step} ---\n${step.summary.trim()}`);
+  }
 }
 
 /** A reconstruction in flight on one Gadgetron pod, held open across the upgrade. */

@@ -3,26 +3,19 @@
  * and a stand-in for the runner's OIDC token service.
  */
 import { fileURLToPath } from 'node:url';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  startArmEmulator,
-  type ArmEmulator,
-  type ArmEmulatorOptions
-} from '../../emulators/arm/index.ts';
-import {
-  startKubernetesEmulator,
-  type KubernetesEmulator
-} from '../../emulators/kubernetes/index.ts';
+import type { ArmEmulator, ArmEmulatorOptions } from '../../emulators/arm/index.ts';
+import type { KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import { startLocalCloud, type LocalCloud } from '../../tools/fixtures/cloud.ts';
 import { runActionProcess, type ActionProcessResult } from '../../tools/runner/action-process.ts';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export { CLIENT_ID } from '../../tools/fixtures/cloud.ts';
+export { startOidcServer, type OidcServer } from '../../emulators/github-oidc/index.ts';
 
-/** Fails clearly when the bundle is missing: the contract is with dist/, which tests do not commit. */
+/** Fails clearly when the bundle is missing. */
 export function actionDir(name: string): string {
   const dir = join(ROOT, 'actions', name);
   if (!existsSync(join(dir, 'dist', 'index.js'))) {
@@ -33,115 +26,13 @@ export function actionDir(name: string): string {
   return dir;
 }
 
-export interface OidcServer {
-  readonly url: string;
-  readonly token: string;
-  /** Audiences of the ID tokens handed out, one per request. */
-  readonly issued: string[];
-  close(): Promise<void>;
-}
-
-function b64url(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString('base64url');
-}
-
-/**
- * The runner's ID token service: GET ACTIONS_ID_TOKEN_REQUEST_URL&audience=... with
- * `Authorization: bearer ACTIONS_ID_TOKEN_REQUEST_TOKEN` → `{ "value": "<jwt>" }`. Tokens live
- * `lifetimeSeconds`, so an assertion kept too long is refused by the token endpoint.
- */
-export async function startOidcServer(lifetimeSeconds = 300): Promise<OidcServer> {
-  const token = `request-token-${Math.random().toString(36).slice(2)}`;
-  const issued: string[] = [];
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (
-      req.method !== 'GET' ||
-      req.headers.authorization?.toLowerCase() !== `bearer ${token}`.toLowerCase()
-    ) {
-      res.writeHead(401).end();
-      return;
-    }
-    const audience = url.searchParams.get('audience') ?? 'https://github.com/owner';
-    issued.push(audience);
-    const now = Math.floor(Date.now() / 1000);
-    const jwt = [
-      b64url({ alg: 'RS256', typ: 'JWT', kid: 'test' }),
-      b64url({
-        iss: 'https://token.actions.githubusercontent.com',
-        sub: 'repo:owner/repo:ref:refs/heads/main',
-        aud: audience,
-        iat: now,
-        nbf: now - 5,
-        exp: now + lifetimeSeconds,
-        jti: `${now}-${issued.length}`
-      }),
-      'c2lnbmF0dXJl'
-    ].join('.');
-    res
-      .writeHead(200, { 'Content-Type': 'application/json' })
-      .end(JSON.stringify({ value: jwt, count: issued.length }));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://127.0.0.1:${port}/_apis/distributedtask/hubs/build/plans/1/jobs/1/idtoken?api-version=2.0`,
-    token,
-    issued,
-    close: () => new Promise(resolve => server.close(() => resolve()))
-  };
-}
-
-export interface Sandbox {
-  readonly arm: ArmEmulator;
-  readonly kube: KubernetesEmulator;
-  readonly oidc: OidcServer;
-  /** The environment of a GitHub job signed in through OIDC, pointed at the emulators. */
-  env(extra?: Record<string, string | undefined>): Record<string, string | undefined>;
-  close(): Promise<void>;
-}
+/** The local cloud with the Kubernetes emulator behind every cluster's credentials. */
+export type Sandbox = LocalCloud & { readonly kube: KubernetesEmulator };
 
 export async function startSandbox(
   options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}
 ): Promise<Sandbox> {
-  const kube = await startKubernetesEmulator();
-  const arm = await startArmEmulator({
-    durations: {
-      clusterCreateMs: 1500,
-      clusterUpdateMs: 800,
-      storageCreateMs: 300,
-      shareCreateMs: 100,
-      resourceGroupDeleteMs: 300
-    },
-    kubeconfigServer: kube.url,
-    kubeconfigToken: 'emulator-token',
-    ...options.arm
-  });
-  const oidc = await startOidcServer(options.oidcLifetimeSeconds);
-  return {
-    arm,
-    kube,
-    oidc,
-    env: extra => ({
-      NODE_EXTRA_CA_CERTS: arm.caCertPath,
-      AZURE_AUTHORITY_HOST: arm.url,
-      AZURE_RESOURCE_MANAGER_ENDPOINT: arm.url,
-      AZURE_SUBSCRIPTION_ID: arm.subscriptionId,
-      AZURE_TENANT_ID: arm.tenantId,
-      AZURE_CLIENT_ID: CLIENT_ID,
-      AZURE_CLIENT_SECRET: undefined,
-      AZURE_CLIENT_CERTIFICATE_PATH: undefined,
-      ACTIONS_ID_TOKEN_REQUEST_URL: oidc.url,
-      ACTIONS_ID_TOKEN_REQUEST_TOKEN: oidc.token,
-      KUBECONFIG: undefined,
-      ...extra
-    }),
-    close: async () => {
-      await arm.close();
-      await kube.close();
-      await oidc.close();
-    }
-  };
+  return (await startLocalCloud(options)) as Sandbox;
 }
 
 export async function runAction(

@@ -16,7 +16,7 @@ import type { ArmState } from './state.ts';
 import { checkExpressions } from './template/check.ts';
 import { TemplateError } from './template/errors.ts';
 import { type ExpandedTemplate, expandTemplate } from './template/expand.ts';
-import type { ArmResource } from './types.ts';
+import type { ArmResource, ArmTimelineType } from './types.ts';
 import { type ResourceChange, changeFor } from './whatif.ts';
 
 type Json = Record<string, unknown>;
@@ -31,6 +31,8 @@ export interface DeploymentDeps {
   tenantId: string;
   defaultKubernetesVersion: string;
   schemasDir: string | undefined;
+  /** Notes a deployment's state change in the emulator's timeline. */
+  timeline?: (type: ArmTimelineType, resourceGroup: string, name: string) => void;
 }
 
 interface DeploymentRecord {
@@ -185,6 +187,7 @@ export class Deployments {
     const failure = deps.faults.takeDeploymentFailure(resources.map(r => r.type));
     await deps.sleep(20);
     rec.properties.provisioningState = 'Running';
+    deps.timeline?.('deployment-running', rec.group, rec.name);
     const ctx = this.providerContext(group);
     const outcome = new Map<string, Promise<boolean>>();
     const errors: ArmErrorBody[] = [];
@@ -275,9 +278,11 @@ export class Deployments {
       props.provisioningState = 'Failed';
       props.error = error;
       if (op) deps.operations.fail(op, error);
+      deps.timeline?.('deployment-failed', rec.group, rec.name);
     } else {
       props.provisioningState = 'Succeeded';
       if (op) deps.operations.succeed(op);
+      deps.timeline?.('deployment-succeeded', rec.group, rec.name);
     }
   }
 

@@ -13,6 +13,8 @@ export interface RequestContext {
   /** Filled in by handlers for the request log. */
   resourceType?: string;
   operation?: string;
+  /** Serial of the access token the request carried (or a token request obtained). */
+  caller?: number;
 }
 
 export function readBody(req: IncomingMessage): Promise<string> {

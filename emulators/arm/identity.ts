@@ -153,6 +153,7 @@ export function handleIdentity(ctx: RequestContext, deps: IdentityDeps): boolean
       }
     }
     const issued = deps.tokens.issue(clientId, scope);
+    ctx.caller = issued.serial;
     send(ctx.res, 200, {
       token_type: 'Bearer',
       expires_in: deps.tokens.lifetime,

@@ -24,6 +24,8 @@ import type {
   ArmRequestRecord,
   ArmResource,
   ArmStateHelpers,
+  ArmTimelineEvent,
+  ArmTimelineType,
   TokenRequestRecord
 } from './types.ts';
 
@@ -57,6 +59,7 @@ function authenticate(
     return false;
   }
   const issued = tokens.lookup(token);
+  if (issued) ctx.caller = issued.serial;
   if (!issued) {
     sendError(ctx.res, 401, 'InvalidAuthenticationToken', 'The access token is invalid.', {
       headers: challenge('The access token is invalid.')
@@ -134,7 +137,14 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     `https://sts.windows.net/${tenantId}/`,
     o.tokenLifetimeSeconds ?? 3600
   );
-  const operations = new Operations(url, subscriptionId, o.pollRetryAfterSeconds ?? 1);
+  const operations =
+    o.pollRetryAfterMs !== undefined
+      ? new Operations(url, subscriptionId, o.pollRetryAfterMs, true)
+      : new Operations(url, subscriptionId, (o.pollRetryAfterSeconds ?? 1) * 1000);
+  const timeline: ArmTimelineEvent[] = [];
+  const mark = (type: ArmTimelineType, resourceGroup: string, name: string): void => {
+    timeline.push({ at: performance.now(), type, resourceGroup, name });
+  };
   const deployments = new Deployments({
     state,
     operations,
@@ -144,7 +154,8 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     subscriptionId,
     tenantId,
     defaultKubernetesVersion,
-    schemasDir: o.schemasDir
+    schemasDir: o.schemasDir,
+    timeline: mark
   });
   state.onRemove = id => deployments.forgetGroup(id);
   const resourceDeps = {
@@ -194,6 +205,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
         };
         if (ctx.resourceType) r.resourceType = ctx.resourceType;
         if (ctx.operation) r.operation = ctx.operation;
+        if (ctx.caller !== undefined) r.caller = ctx.caller;
         requests.push(r);
       };
       const fault = faults.takeRequestFault(method, parsed.pathname);
@@ -245,7 +257,8 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
             state,
             operations,
             sleep,
-            deleteMs: durations.resourceGroupDeleteMs
+            deleteMs: durations.resourceGroupDeleteMs,
+            timeline: mark
           })
         )
           return;
@@ -313,6 +326,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     tenantId,
     requests,
     tokenRequests,
+    timeline,
     faults: { inject: f => faults.inject(f), clear: () => faults.clear() },
     state: helpers,
     close: async () => {

@@ -23,12 +23,15 @@ export class Operations {
   private readonly ops = new Map<string, AsyncOperation>();
   private readonly url: string;
   private readonly subscriptionId: string;
-  private readonly retryAfterSeconds: number;
+  private readonly retryAfterMs: number;
+  private readonly preciseRetryAfter: boolean;
 
-  constructor(url: string, subscriptionId: string, retryAfterSeconds: number) {
+  /** `retryAfterMs` below whole seconds also goes out exactly, as `retry-after-ms`. */
+  constructor(url: string, subscriptionId: string, retryAfterMs: number, precise = false) {
     this.url = url;
     this.subscriptionId = subscriptionId;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterMs = retryAfterMs;
+    this.preciseRetryAfter = precise;
   }
 
   create(
@@ -76,7 +79,10 @@ export class Operations {
   }
 
   retryAfter(): Record<string, string> {
-    return { 'Retry-After': String(this.retryAfterSeconds) };
+    const seconds = String(Math.ceil(this.retryAfterMs / 1000));
+    return this.preciseRetryAfter
+      ? { 'Retry-After': seconds, 'retry-after-ms': String(Math.round(this.retryAfterMs)) }
+      : { 'Retry-After': seconds };
   }
 
   /** Headers of a response that starts an operation. */

@@ -8,6 +8,8 @@ export interface ResourceGroupDeps {
   operations: Operations;
   sleep: Sleep;
   deleteMs: number;
+  /** Notes the group's removal in the emulator's timeline. */
+  timeline?: (type: 'resource-group-deleted', resourceGroup: string, name: string) => void;
 }
 
 const TYPE = 'Microsoft.Resources/resourceGroups';
@@ -127,6 +129,7 @@ export function handleResourceGroups(ctx: RequestContext, deps: ResourceGroupDep
         void deps.sleep(deps.deleteMs).then(() => {
           if (state.getGroup(name) === group) state.removeGroup(name);
           deps.operations.succeed(op);
+          deps.timeline?.('resource-group-deleted', name, name);
         });
       } else {
         void (async () => {

@@ -7,6 +7,8 @@ export interface IssuedToken {
   scope: string;
   audience: string;
   expiresAt: number;
+  /** 1 for the first token issued, 2 for the next, ...: tells callers apart in the request log. */
+  serial: number;
 }
 
 function b64url(v: unknown): string {
@@ -54,7 +56,8 @@ export class TokenStore {
       clientId,
       scope,
       audience,
-      expiresAt: (now + this.lifetimeSeconds) * 1000
+      expiresAt: (now + this.lifetimeSeconds) * 1000,
+      serial: this.tokens.size + 1
     };
     this.tokens.set(token, issued);
     return issued;

@@ -20,6 +20,13 @@ export interface ArmEmulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Value of `Retry-After` on long-running operation responses (default 1; whole seconds). */
   pollRetryAfterSeconds?: number;
+  /**
+   * A polling interval below a second, for runs on a shortened time scale: long-running
+   * operation responses then say `Retry-After` rounded up to whole seconds (as HTTP allows) and
+   * the exact value in `retry-after-ms`, Azure's header for millisecond intervals. Overrides
+   * pollRetryAfterSeconds.
+   */
+  pollRetryAfterMs?: number;
   /** API server URL written into kubeconfigs returned by listClusterUserCredential. */
   kubeconfigServer?: string;
   /** Base64 PEM CA for that server (`certificate-authority-data`); without it TLS checks are skipped. */
@@ -50,6 +57,24 @@ export interface ArmRequestRecord {
   resourceType?: string;
   /** e.g. `get`, `put`, `delete`, `list`, `listClusterUserCredential`, `token` */
   operation?: string;
+  /**
+   * Serial number of the access token the request carried, or for a token request the one it
+   * obtained: requests of one process (which signs in once) share it.
+   */
+  caller?: number;
+}
+
+export type ArmTimelineType =
+  'deployment-running' | 'deployment-succeeded' | 'deployment-failed' | 'resource-group-deleted';
+
+/** A state change ARM made on its own (not in answer to a request), for timing what follows it. */
+export interface ArmTimelineEvent {
+  /** performance.now() of the process running the emulator. */
+  at: number;
+  type: ArmTimelineType;
+  resourceGroup: string;
+  /** The deployment's name (the group's for resource-group-deleted). */
+  name: string;
 }
 
 export interface TokenRequestRecord {
@@ -126,6 +151,8 @@ export interface ArmEmulator {
   tenantId: string;
   requests: ArmRequestRecord[];
   tokenRequests: TokenRequestRecord[];
+  /** Deployments turning Running, Succeeded or Failed, and resource groups going away. */
+  timeline: ArmTimelineEvent[];
   faults: { inject(f: ArmFault): void; clear(): void };
   state: ArmStateHelpers;
   close(): Promise<void>;

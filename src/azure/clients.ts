@@ -17,6 +17,41 @@ export function clientOptions(endpoints: AzureEndpoints): {
   return { endpoint: endpoints.resourceManager, retryOptions: RETRY_OPTIONS };
 }
 
+/**
+ * How long ARM last asked the deployments client to wait before polling again: the Retry-After
+ * of a long-running operation's responses, or Azure's finer `retry-after-ms` /
+ * `x-ms-retry-after-ms` when it sends them (the SDK's poller reads whole seconds only).
+ */
+export class PollHints {
+  #lastMs: number | undefined;
+
+  /** The latest interval ARM asked for, in milliseconds; undefined before it asked. */
+  get lastMs(): number | undefined {
+    return this.#lastMs;
+  }
+
+  observe(headers: { get(name: string): string | undefined }): void {
+    const ms = retryAfterMs(headers);
+    if (ms !== undefined) this.#lastMs = ms;
+  }
+}
+
+/** The interval a response asks for, in milliseconds; undefined when it asks for none. */
+export function retryAfterMs(headers: {
+  get(name: string): string | undefined;
+}): number | undefined {
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(headers.get(name));
+    if (headers.get(name) !== undefined && Number.isFinite(value) && value >= 0) return value;
+  }
+  const retryAfter = headers.get('retry-after');
+  if (retryAfter === undefined) return undefined;
+  const seconds = Number(retryAfter);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(retryAfter);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
 /** The clients both actions need: resource groups and generic resources, and template deployments. */
 export interface ArmClients {
   readonly subscriptionId: string;
@@ -24,6 +59,8 @@ export interface ArmClients {
   readonly deployments: DeploymentsClient;
   readonly credential: TokenCredential;
   readonly endpoints: AzureEndpoints;
+  /** What the deployments client's long-running operations asked for; see deployTemplate. */
+  readonly pollHints?: PollHints;
 }
 
 export function armClients(
@@ -32,11 +69,22 @@ export function armClients(
   endpoints: AzureEndpoints
 ): ArmClients {
   const options = clientOptions(endpoints);
+  const deployments = new DeploymentsClient(credential, subscriptionId, options);
+  const pollHints = new PollHints();
+  deployments.pipeline.addPolicy({
+    name: 'pollHints',
+    sendRequest: async (request, next) => {
+      const response = await next(request);
+      pollHints.observe(response.headers);
+      return response;
+    }
+  });
   return {
     subscriptionId,
     resources: new ResourceManagementClient(credential, subscriptionId, options),
-    deployments: new DeploymentsClient(credential, subscriptionId, options),
+    deployments,
     credential,
-    endpoints
+    endpoints,
+    pollHints
   };
 }

@@ -1,8 +1,8 @@
-import type { DeploymentOperation } from '@azure/arm-resourcesdeployments';
+import type { DeploymentExtended, DeploymentOperation } from '@azure/arm-resourcesdeployments';
 import { ProgressReporter, formatElapsed } from '../runtime/progress.ts';
 import { ActionFailure } from '../runtime/failure.ts';
-import { sleep } from '../kubernetes/retry.ts';
-import type { ArmClients } from './clients.ts';
+import { settledOrAfter, sleep } from '../kubernetes/retry.ts';
+import type { ArmClients, PollHints } from './clients.ts';
 import { armErrorOf, describeArmError, statusOf, type ArmError } from './errors.ts';
 import type { Template } from './templates.ts';
 
@@ -50,14 +50,18 @@ export async function deployTemplate(
     }
   );
   let settled = false;
-  const outcome = poller.then(
+  const outcome = pollUntilDone(poller, clients.pollHints).then(
     result => ({ ok: true as const, result }),
     (error: unknown) => ({ ok: false as const, error })
   );
   void outcome.then(() => (settled = true));
+  // The resources' states go to the log at most once per interval, so they are read no more
+  // often than that: once after a few seconds, then once per interval.
+  let wait = Math.min(intervalMs, 5_000);
   while (!settled) {
-    await Promise.race([outcome, sleep(Math.min(intervalMs, 5_000))]);
+    await settledOrAfter(outcome, wait);
     if (settled) break;
+    wait = intervalMs;
     const states = await operationStates(clients, request).catch(() => undefined);
     if (states) progress.report(`Deployment ${request.name}: ${states}`);
   }
@@ -74,6 +78,27 @@ export async function deployTemplate(
   throw new ActionFailure(
     await failureMessage(clients, request, ended.ok ? undefined : ended.error)
   );
+}
+
+/** The SDK's own interval when ARM does not say how long to wait. */
+const DEFAULT_POLL_MS = 2_000;
+
+/**
+ * Polls a long-running operation as often as ARM asks: after each response, the interval of its
+ * Retry-After (or retry-after-ms). The SDK's own loop rounds that to whole seconds, which on a
+ * shortened time scale (the emulators') would make every wait overshoot by up to a second.
+ */
+async function pollUntilDone(
+  poller: ReturnType<ArmClients['deployments']['deployments']['createOrUpdate']>,
+  hints: PollHints | undefined
+): Promise<DeploymentExtended> {
+  if (!hints) return poller.pollUntilDone();
+  await poller.submitted();
+  while (!poller.isDone) {
+    await sleep(hints.lastMs || DEFAULT_POLL_MS);
+    await poller.poll();
+  }
+  return poller.pollUntilDone();
 }
 
 const ACTIVE = new Set([

@@ -1,7 +1,7 @@
 import type { ResourceGroup } from '@azure/arm-resources';
 import { ActionFailure } from '../runtime/failure.ts';
 import { ProgressReporter, formatElapsed } from '../runtime/progress.ts';
-import { sleep } from '../kubernetes/retry.ts';
+import { settledOrAfter } from '../kubernetes/retry.ts';
 import type { ArmClients } from './clients.ts';
 import { describeRequestError, isNotFound } from './errors.ts';
 
@@ -61,7 +61,7 @@ export async function deleteResourceGroup(
   );
   void outcome.then(() => (settled = true));
   while (!settled) {
-    await Promise.race([outcome, sleep(intervalMs)]);
+    await settledOrAfter(outcome, intervalMs);
     if (!settled) progress.report(`Deleting resource group ${name}`);
   }
   const ended = await outcome;

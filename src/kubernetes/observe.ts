@@ -1,7 +1,7 @@
 import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from './connect.ts';
 import { statusCode } from './errors.ts';
-import { DEFAULT_RETRY, retryDelay, sleep } from './retry.ts';
+import { DEFAULT_RETRY, retryDelay, settledOrAfter } from './retry.ts';
 
 export interface Selection {
   readonly apiVersion: string;
@@ -115,10 +115,12 @@ export function observe<T extends KubernetesObject>(
         onTrouble(
           `listing ${selection.kind} failed (${error instanceof Error ? error.message : error}); retrying`
         );
-        await new Promise<void>(resolve => {
-          wake = resolve;
-          void sleep(delay).then(resolve);
-        });
+        await settledOrAfter(
+          new Promise<void>(resolve => {
+            wake = resolve;
+          }),
+          delay
+        );
       }
     }
   };

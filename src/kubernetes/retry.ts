@@ -95,3 +95,25 @@ function headerValue(
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+
+/**
+ * Waits until `promise` settles or `ms` pass, whichever comes first, and clears its timer either
+ * way: a plain sleep in a race would keep the process alive until it fired, long after the work
+ * was done.
+ */
+export async function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      promise.then(
+        () => undefined,
+        () => undefined
+      ),
+      new Promise<void>(resolve => {
+        timer = setTimeout(resolve, ms);
+      })
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
