@@ -2,9 +2,8 @@ import * as core from '@actions/core';
 import type { GenericResource, ResourceGroup } from '@azure/arm-resources';
 import type { StorageManagementClient } from '@azure/arm-storage';
 import type { StorageInputs } from './inputs.ts';
-import { azureEndpoints } from '../../src/azure/environment.ts';
-import { resolveCredential } from '../../src/azure/credential.ts';
-import { armClients, type ArmClients } from '../../src/azure/clients.ts';
+import { signIn } from '../../src/azure/sign-in.ts';
+import type { ArmClients } from '../../src/azure/clients.ts';
 import { createResourceGroup, findResourceGroup } from '../../src/azure/resource-group.ts';
 import { findResource, resourceId, waitUntilSettled } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
@@ -43,7 +42,7 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
   const spec = storageSpec(inputs);
   core.setOutput('storage-account', spec.account);
   core.setOutput('secret-name', inputs['secret-name']);
-  const clients = await signIn(inputs);
+  const clients = await signIn(inputs.identity);
   const storage = storageClient(clients);
 
   if (inputs.state === 'absent') {
@@ -144,13 +143,6 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
     namespace: inputs.namespace,
     secretName: inputs['secret-name']
   });
-}
-
-async function signIn(inputs: StorageInputs): Promise<ArmClients> {
-  const endpoints = azureEndpoints();
-  const { credential, method } = await resolveCredential(inputs.identity, endpoints);
-  core.info(`Signed in to Azure with ${method}; subscription ${inputs.identity.subscriptionId}.`);
-  return armClients(credential, inputs.identity.subscriptionId, endpoints);
 }
 
 function storageSpec(inputs: StorageInputs): StorageSpec {

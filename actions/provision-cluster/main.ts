@@ -2,9 +2,8 @@ import * as core from '@actions/core';
 import { tmpdir } from 'node:os';
 import type { GenericResource, ResourceGroup } from '@azure/arm-resources';
 import type { ProvisionInputs } from './inputs.ts';
-import { azureEndpoints } from '../../src/azure/environment.ts';
-import { resolveCredential } from '../../src/azure/credential.ts';
-import { armClients, type ArmClients } from '../../src/azure/clients.ts';
+import { signIn } from '../../src/azure/sign-in.ts';
+import type { ArmClients } from '../../src/azure/clients.ts';
 import {
   createResourceGroup,
   deleteResourceGroup,
@@ -47,7 +46,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   core.setOutput('cluster-name', inputs['cluster-name']);
   core.setOutput('resource-group', inputs['resource-group']);
   core.setOutput('changed', 'false');
-  const clients = await signIn(inputs);
+  const clients = await signIn(inputs.identity);
 
   if (inputs.state === 'absent') {
     await tearDown(clients, inputs);
@@ -164,13 +163,6 @@ async function useExisting(
     kubeconfig,
     elapsed: formatElapsed(Date.now() - started)
   });
-}
-
-async function signIn(inputs: ProvisionInputs): Promise<ArmClients> {
-  const endpoints = azureEndpoints();
-  const { credential, method } = await resolveCredential(inputs.identity, endpoints);
-  core.info(`Signed in to Azure with ${method}; subscription ${inputs.identity.subscriptionId}.`);
-  return armClients(credential, inputs.identity.subscriptionId, endpoints);
 }
 
 function clusterSpec(inputs: ProvisionInputs): ClusterSpec {
