@@ -9,14 +9,14 @@ import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts'
 import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
 import { objectKey } from '../../src/kubernetes/objects.ts';
 import { toWire } from '../../src/kubernetes/wire.ts';
-import { waitForRollout, type RolloutOutcome } from '../../src/kubernetes/rollout.ts';
+import type { RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { withRetry } from '../../src/kubernetes/retry.ts';
 import { describeApiError, isNotFound } from '../../src/kubernetes/errors.ts';
-import { ProgressReporter } from '../../src/runtime/progress.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
+import { followRollout } from '../../src/kubernetes/follow.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -225,31 +225,6 @@ async function followRollouts(
     if (storage.result !== 'complete') return storage;
   }
   return followRollout(client, spec.namespace, spec.name, Math.max(1000, deadline - Date.now()));
-}
-
-async function followRollout(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-  timeoutMs: number
-): Promise<RolloutOutcome> {
-  const progress = new ProgressReporter(10_000, line => core.info(line));
-  let toldAboutNodes = false;
-  return waitForRollout(client, {
-    namespace,
-    name,
-    timeoutMs,
-    onProgress: state => {
-      if (state.state === 'progressing' && state.pendingForNodes > 0 && !toldAboutNodes) {
-        toldAboutNodes = true;
-        core.info(
-          `${state.pendingForNodes} pod(s) wait for a node: the cluster autoscaler is adding capacity, which takes a few minutes.`
-        );
-      }
-      progress.report(`Rollout of ${name}: ${state.summary}`, state.state !== 'progressing');
-    },
-    onTrouble: message => core.info(`(${message})`)
-  });
 }
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {

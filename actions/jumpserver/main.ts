@@ -12,7 +12,6 @@ import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
 import { listInstance } from '../../src/kubernetes/inventory.ts';
 import { waitForLoadBalancer } from '../../src/kubernetes/load-balancer.ts';
-import { waitForRollout, type RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { withRetry } from '../../src/kubernetes/retry.ts';
 import { describeApiError, isNotFound } from '../../src/kubernetes/errors.ts';
@@ -28,6 +27,7 @@ import {
 import { LOGIN_USER } from '../../src/ssh/layout.ts';
 import { writeJumpserverSummary, type HostKeyOrigin, type JumpserverReport } from './summary.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
+import { followRollout } from '../../src/kubernetes/follow.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -350,21 +350,4 @@ async function nodeAddress(client: KubeClient): Promise<string> {
         'Allow the workflow to list nodes, or use service-type LoadBalancer.'
     );
   }
-}
-
-async function followRollout(
-  client: KubeClient,
-  namespace: string,
-  name: string,
-  timeoutMs: number
-): Promise<RolloutOutcome> {
-  const progress = new ProgressReporter(PROGRESS_INTERVAL_MS, line => core.info(line));
-  return waitForRollout(client, {
-    namespace,
-    name,
-    timeoutMs,
-    onProgress: state =>
-      progress.report(`Rollout of ${name}: ${state.summary}`, state.state !== 'progressing'),
-    onTrouble: message => core.info(`(${message})`)
-  });
 }
