@@ -36,6 +36,7 @@ import { connect } from '../../src/kubernetes/connect.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeStorageSummary, writeStorageTeardownSummary } from './summary.ts';
+import { chooseLocation } from '../../src/azure/location.ts';
 
 /** Makes the account and shares match the inputs, then the Secret, volumes and claims in the cluster. */
 export async function createStorage(inputs: StorageInputs): Promise<void> {
@@ -58,7 +59,7 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
         core.info(line)
       )
     : undefined;
-  const location = chooseLocation(spec, group, live);
+  const location = storageLocation(spec, group, live);
 
   const existingShares = live
     ? await liveShares(
@@ -170,26 +171,16 @@ function accountId(clients: ArmClients, spec: StorageSpec): string {
   return resourceId(clients.subscriptionId, spec.resourceGroup, ACCOUNT_TYPE, spec.account);
 }
 
-function chooseLocation(
+function storageLocation(
   spec: StorageSpec,
   group: ResourceGroup | undefined,
   live: GenericResource | undefined
 ): string {
-  const normalise = (l: string | undefined): string => (l ?? '').replace(/\s+/g, '').toLowerCase();
-  if (live) {
-    if (spec.location && normalise(live.location) !== spec.location) {
-      throw new ActionFailure(
-        `Storage account ${spec.account} exists in ${live.location}, not ${spec.location}: an account cannot move.`
-      );
-    }
-    return normalise(live.location);
-  }
-  const location = spec.location ?? normalise(group?.location);
-  if (!location)
-    throw new ActionFailure(
-      `Input 'location' is required to create resource group ${spec.resourceGroup} and storage account ${spec.account}.`
-    );
-  return location;
+  const what = {
+    description: `storage account ${spec.account}`,
+    resourceGroup: spec.resourceGroup
+  };
+  return chooseLocation(what, spec.location, group, live);
 }
 
 /** Deletes the account (and its objects in the cluster) only when confirmed, ours, and unused. */

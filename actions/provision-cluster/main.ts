@@ -39,6 +39,7 @@ import {
   writeTeardownSummary,
   writeWhatIfSummary
 } from './summary.ts';
+import { chooseLocation } from '../../src/azure/location.ts';
 
 /** Makes the cluster match the inputs (or deletes it, or takes it as it is), then hands out its credentials. */
 export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
@@ -65,7 +66,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const live = group
     ? await waitUntilSettled(clients, id, apiVersion, line => core.info(line))
     : undefined;
-  const location = chooseLocation(spec, group, live);
+  const location = clusterLocation(spec, group, live);
   const request: DeploymentRequest = {
     resourceGroup: spec.resourceGroup,
     name: clusterDeploymentName(spec.name),
@@ -185,28 +186,17 @@ function clusterId(clients: ArmClients, resourceGroup: string, name: string): st
   return resourceId(clients.subscriptionId, resourceGroup, CLUSTER_TYPE, name);
 }
 
-/** A cluster stays where it is; a new one goes where the input says, else where its group is. */
-function chooseLocation(
+function clusterLocation(
   spec: ClusterSpec,
   group: ResourceGroup | undefined,
   live: GenericResource | undefined
 ): string {
-  const normalise = (l: string | undefined): string => (l ?? '').replace(/\s+/g, '').toLowerCase();
-  if (live) {
-    if (spec.location && normalise(live.location) !== spec.location) {
-      throw new ActionFailure(
-        `Cluster ${spec.name} exists in ${live.location}, not ${spec.location}: a cluster cannot move. Delete it first (state: absent) or use another cluster-name.`
-      );
-    }
-    return normalise(live.location);
-  }
-  const location = spec.location ?? normalise(group?.location);
-  if (!location) {
-    throw new ActionFailure(
-      `Input 'location' is required to create resource group ${spec.resourceGroup} and cluster ${spec.name}.`
-    );
-  }
-  return location;
+  const what = {
+    description: `cluster ${spec.name}`,
+    resourceGroup: spec.resourceGroup,
+    moveHint: 'Delete it first (state: absent) or use another cluster-name.'
+  };
+  return chooseLocation(what, spec.location, group, live);
 }
 
 function reportState(
