@@ -68,7 +68,9 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
     return;
   }
 
-  const rollout = await core.group('Roll out', () => followRollouts(client, spec, inputs.timeout));
+  const rollout = await core.group('Roll out', () =>
+    followRollouts(client, spec, objects, inputs.timeout)
+  );
   report.rollout = rollout;
   if (rollout.result === 'complete') {
     core.setOutput('revision', revisionOf(rollout.deployment));
@@ -217,14 +219,39 @@ async function apply(
 async function followRollouts(
   client: KubeClient,
   spec: GadgetronSpec,
+  objects: KubernetesObject[],
   timeoutMs: number
 ): Promise<RolloutOutcome> {
   const deadline = Date.now() + timeoutMs;
+  const storageName = `${spec.name}-storage`;
   if (spec.storageServer) {
-    const storage = await followRollout(client, spec.namespace, `${spec.name}-storage`, timeoutMs);
+    const storage = await followRollout(
+      client,
+      spec.namespace,
+      storageName,
+      timeoutMs,
+      matchLabels(objects, storageName)
+    );
     if (storage.result !== 'complete') return storage;
   }
-  return followRollout(client, spec.namespace, spec.name, Math.max(1000, deadline - Date.now()));
+  const remaining = Math.max(1000, deadline - Date.now());
+  return followRollout(
+    client,
+    spec.namespace,
+    spec.name,
+    remaining,
+    matchLabels(objects, spec.name)
+  );
+}
+
+/** The pod selector of a rendered Deployment (selectors are immutable, so it is the live one). */
+function matchLabels(
+  objects: KubernetesObject[],
+  name: string
+): Record<string, string> | undefined {
+  const deployment = objects.find(o => o.kind === 'Deployment' && o.metadata?.name === name) as
+    V1Deployment | undefined;
+  return deployment?.spec?.selector.matchLabels;
 }
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {

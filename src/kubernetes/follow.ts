@@ -14,7 +14,8 @@ export async function followRollout(
   client: KubeClient,
   namespace: string,
   name: string,
-  timeoutMs: number
+  timeoutMs: number,
+  matchLabels?: Readonly<Record<string, string>>
 ): Promise<RolloutOutcome> {
   const progress = new ProgressReporter(PROGRESS_INTERVAL_MS, line => core.info(line));
   let toldAboutNodes = false;
@@ -22,6 +23,7 @@ export async function followRollout(
     namespace,
     name,
     timeoutMs,
+    ...(matchLabels ? { matchLabels } : {}),
     onProgress: state => {
       if (state.state === 'progressing' && state.pendingForNodes > 0 && !toldAboutNodes) {
         toldAboutNodes = true;

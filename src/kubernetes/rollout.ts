@@ -21,6 +21,8 @@ export interface RolloutWatch {
   /** Called on every change of the rollout's state; the caller rate-limits what it prints. */
   readonly onProgress: (state: RolloutState) => void;
   readonly onTrouble?: (message: string) => void;
+  /** The Deployment's pod selector when the caller knows it (it is immutable); read otherwise. */
+  readonly matchLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -46,7 +48,9 @@ export async function waitForRollout(
     if (state.state !== 'progressing') settle(state);
   };
 
-  const selector = await podSelector(client, watch.namespace, watch.name);
+  const selector = labelSelector(
+    watch.matchLabels ?? (await podLabels(client, watch.namespace, watch.name))
+  );
   const deployments = observe<V1Deployment>(
     client,
     {
@@ -101,11 +105,18 @@ export async function waitForRollout(
   };
 }
 
-async function podSelector(client: KubeClient, namespace: string, name: string): Promise<string> {
+async function podLabels(
+  client: KubeClient,
+  namespace: string,
+  name: string
+): Promise<Record<string, string>> {
   const deployment = await withRetry('read deployment', () =>
     client.apps.readNamespacedDeployment({ name, namespace })
   );
-  const labels = deployment.spec?.selector.matchLabels ?? {};
+  return deployment.spec?.selector.matchLabels ?? {};
+}
+
+function labelSelector(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels)
     .map(([key, value]) => `${key}=${value}`)
     .join(',');
