@@ -10,6 +10,10 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }]
   },
-  testTimeout: 60000,
+  // One real control plane for the run; each test uses a namespace of its own.
+  globalSetup: '<rootDir>/tools/cluster/jest-global-setup.js',
+  globalTeardown: '<rootDir>/tools/cluster/jest-global-teardown.js',
+  // An upper bound, not a window: tests wait for what they need and end as soon as it is there.
+  testTimeout: 240000,
   maxWorkers: 2
 };

@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import {
-  startKubernetesEmulator,
-  type KubernetesEmulator
-} from '../../emulators/kubernetes/index.ts';
+import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { expectRefusedInput } from '../helpers/refusals.ts';
 
 const IMAGE = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2';
 
-let cluster: KubernetesEmulator;
+let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startKubernetesEmulator();
+  cluster = await useCluster();
 });
 afterAll(() => cluster.close());
 

@@ -1,23 +1,25 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type { V1Deployment } from '@kubernetes/client-node';
-import {
-  startKubernetesEmulator,
-  type KubernetesEmulator
-} from '../../emulators/kubernetes/index.ts';
+import type {
+  KubernetesObject,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1Pod
+} from '@kubernetes/client-node';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
+import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { scaleDeployment, waitUntil } from '../../tools/fixtures/scale.ts';
 
 const REPOSITORY = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda';
 const V1 = `${REPOSITORY}:4.7.1`;
 const V2 = `${REPOSITORY}:4.7.2`;
 
-let cluster: KubernetesEmulator;
+let cluster: TestCluster;
 beforeEach(async () => {
-  cluster = await startKubernetesEmulator({ podReadyDelayMs: 100, loadBalancerDelayMs: 50 });
-  await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
+  cluster = await useCluster();
+  await createClaims(cluster.kubeconfigPath, cluster.namespace, ['gtdata', 'gtdependencies']);
   cluster.requests.length = 0;
 });
 afterEach(() => cluster.close());
@@ -25,16 +27,14 @@ afterEach(() => cluster.close());
 const deploy = (inputs: Record<string, string>) =>
   runBundledAction('deploy-gadgetron', {
     kubeconfig: cluster.kubeconfigPath,
-    timeout: '60s',
+    namespace: cluster.namespace,
+    timeout: '120s',
     ...inputs
   });
 
-function deployment(): V1Deployment | undefined {
-  return cluster.getObject('apps/v1', 'Deployment', 'gadgetron', 'gadgetron') as
-    V1Deployment | undefined;
-}
+const deployment = () => cluster.get<V1Deployment>('apps/v1', 'Deployment', 'gadgetron');
 
-function resourceVersions(): Record<string, string> {
+async function resourceVersions(): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (const [apiVersion, kind] of [
     ['v1', 'ConfigMap'],
@@ -45,14 +45,17 @@ function resourceVersions(): Record<string, string> {
     ['policy/v1', 'PodDisruptionBudget'],
     ['networking.k8s.io/v1', 'NetworkPolicy']
   ] as const) {
-    for (const object of cluster.listObjects(apiVersion, kind, 'gadgetron')) {
-      versions[`${kind}/${object.metadata.name}`] = object.metadata.resourceVersion;
+    for (const object of await cluster.list<KubernetesObject>(apiVersion, kind)) {
+      // The API server's own objects and the test's claims are not the action's.
+      if (object.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'gadgetron-actions')
+        continue;
+      versions[`${kind}/${object.metadata?.name}`] = object.metadata?.resourceVersion ?? '';
     }
   }
   return versions;
 }
 
-describe('deploy-gadgetron against the Kubernetes emulator', () => {
+describe('deploy-gadgetron against a real API server', () => {
   test('first deploy applies every object and reports the rollout', async () => {
     const run = await deploy({ image: V1 });
     expect(run.stderr).toBe('');
@@ -62,11 +65,11 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       revision: '1',
       changed: 'true',
       'rolled-back': 'false',
-      service: 'gadgetron-frontend.gadgetron.svc.cluster.local:9002'
+      service: `gadgetron-frontend.${cluster.namespace}.svc.cluster.local:9002`
     });
-    expect(run.outputs['cluster-ip']).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
-    const kinds = Object.keys(resourceVersions()).map(key => key.split('/')[0]);
+    expect(run.outputs['cluster-ip']).toMatch(/^10\.0\.\d+\.\d+$/);
+    expect((await deployment())?.spec?.template.spec?.containers[0]?.image).toBe(V1);
+    const kinds = Object.keys(await resourceVersions()).map(key => key.split('/')[0]);
     expect(new Set(kinds)).toEqual(
       new Set([
         'ConfigMap',
@@ -79,21 +82,24 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       ])
     );
     // The network policies arrive whole: 9002 only from this namespace's pods.
-    const policy = cluster.getObject(
+    const policy = await cluster.get<V1NetworkPolicy>(
       'networking.k8s.io/v1',
       'NetworkPolicy',
-      'gadgetron',
       'gadgetron'
     );
-    expect(policy?.spec.ingress[0].from).toEqual([{ podSelector: {} }]);
-    expect(policy?.spec.ingress[0].ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
-    // Every write was a server-side apply by one field manager.
+    expect(policy?.spec?.ingress?.[0]?._from).toEqual([{ podSelector: {} }]);
+    expect(policy?.spec?.ingress?.[0]?.ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
+    // Every write was a server-side apply by one field manager, validated strictly.
     const writes = cluster.requests.filter(
       r => !['get', 'list', 'watch', 'discovery'].includes(r.verb)
     );
-    expect(
-      writes.every(r => r.verb === 'apply' && r.query.fieldManager === 'gadgetron-actions')
-    ).toBe(true);
+    expect(writes.length).toBeGreaterThan(0);
+    for (const write of writes) {
+      expect(write).toMatchObject({
+        verb: 'apply',
+        query: { fieldManager: 'gadgetron-actions', fieldValidation: 'Strict' }
+      });
+    }
     // The watch, not polling, followed the rollout.
     expect(cluster.requests.some(r => r.verb === 'watch' && r.resource === 'deployments')).toBe(
       true
@@ -109,13 +115,13 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
 
   test('a second run with the same inputs changes nothing', async () => {
     expect((await deploy({ image: V1 })).exitCode).toBe(0);
-    const before = resourceVersions();
+    const before = await resourceVersions();
     const requestsBefore = cluster.requests.length;
     const run = await deploy({ image: V1 });
     expect(run.exitCode).toBe(0);
     expect(run.outputs.changed).toBe('false');
     expect(run.outputs.revision).toBe('1');
-    expect(resourceVersions()).toEqual(before);
+    expect(await resourceVersions()).toEqual(before);
     expect(run.summary).toContain('Nothing changed');
     const writes = cluster.requests
       .slice(requestsBefore)
@@ -125,79 +131,89 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
 
   test('an image bump never drops ready capacity and never cuts a reconstruction', async () => {
     expect((await deploy({ image: V1, 'min-replicas': '2' })).exitCode).toBe(0);
-    // The HPA does not scale in the emulator; two replicas come from scaling the Deployment.
     await scaleTo(2);
-    const oldPods = cluster
-      .listObjects('v1', 'Pod', 'gadgetron')
-      .filter(p => p.metadata.labels['app.kubernetes.io/component'] === 'server');
+    const isServer = (name: string) =>
+      name.startsWith('gadgetron-') && !name.startsWith('gadgetron-storage');
+    const oldPods = (await cluster.list('v1', 'Pod'))
+      .filter(p => p.metadata?.labels?.['app.kubernetes.io/component'] === 'server')
+      .map(p => p.metadata?.name as string);
     expect(oldPods).toHaveLength(2);
-    const busy = oldPods[0]?.metadata.name as string;
-    const reconstruction = cluster.connections.open('gadgetron', busy);
-    const startedAt = cluster.timeline.length;
+    const busy = oldPods[0] as string;
+    const reconstruction = await cluster.hold(busy);
+    const pods = await cluster.watchPods();
 
     const run = await deploy({ image: V2, 'min-replicas': '2' });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ image: V2, revision: '2', changed: 'true' });
 
-    // The busy pod is still there, terminating, until its connection ends.
-    const pod = cluster.getObject('v1', 'Pod', 'gadgetron', busy);
-    expect(pod?.metadata.deletionTimestamp).toBeDefined();
-    const closedAt = performance.now();
-    reconstruction.close();
-    await waitUntil(() => cluster.getObject('v1', 'Pod', 'gadgetron', busy) === undefined);
-    const events = cluster.timeline.slice(startedAt);
-    const deleted = events.find(e => e.type === 'pod-deleted' && e.name === busy);
-    expect(deleted?.at).toBeGreaterThanOrEqual(closedAt);
-    expect(events.some(e => e.detail === 'connections-cut')).toBe(false);
+    // The busy pod is still there, terminating, until its reconstruction ends.
+    const pod = await cluster.get('v1', 'Pod', busy);
+    expect(pod?.metadata?.deletionTimestamp).toBeDefined();
+    const releasedAt = performance.now();
+    await reconstruction.release();
+    await waitUntil(async () => (await cluster.get('v1', 'Pod', busy)) === undefined);
+    pods.stop();
+    const deleted = pods.events.find(e => e.type === 'deleted' && e.name === busy);
+    expect(deleted?.at).toBeGreaterThanOrEqual(releasedAt);
 
     // Ready server pods never fell below two during the rollout.
-    const ready = new Set(oldPods.map(p => p.metadata.name as string));
-    for (const event of events) {
-      if (
-        event.type === 'pod-ready' &&
-        event.name.startsWith('gadgetron-') &&
-        !event.name.startsWith('gadgetron-storage')
-      )
-        ready.add(event.name);
-      if (
-        event.type === 'pod-not-ready' ||
-        event.type === 'pod-terminating' ||
-        event.type === 'pod-deleted'
-      ) {
+    const ready = new Set(oldPods);
+    for (const event of pods.events.filter(e => isServer(e.name))) {
+      if (event.type === 'ready') ready.add(event.name);
+      else {
         ready.delete(event.name);
-        if (!event.name.startsWith('gadgetron-storage'))
-          expect(ready.size).toBeGreaterThanOrEqual(2);
+        expect(ready.size).toBeGreaterThanOrEqual(2);
       }
     }
   });
 
-  test('an image that cannot be pulled is rolled back and the step fails with the pod reason', async () => {
+  test('an image that cannot be pulled is rolled back by the Deployment controller and the step fails with the pod reason', async () => {
     expect((await deploy({ image: V1 })).exitCode).toBe(0);
-    const missing = `${REPOSITORY}:9.9.9`;
-    cluster.setImageMissing(missing, true);
-    const run = await deploy({ image: missing });
+    const missing = 'registry.invalid/gadgetron/ubuntu22.04_rt_nocuda:9.9.9';
+    const run = await deploy({ image: missing, timeout: '60s' });
     expect(run.exitCode).toBe(1);
     expect(run.outputs['rolled-back']).toBe('true');
     const errors = errorAnnotations(run).join('\n');
     expect(errors).toMatch(/ImagePullBackOff|ErrImagePull/);
     expect(errors).toContain('previous version was restored');
-    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
+    expect((await deployment())?.spec?.template.spec?.containers[0]?.image).toBe(V1);
     expect(run.summary).toContain('previous version restored');
   });
 
   test('pods waiting for a new node are progress, not failure', async () => {
-    await cluster.close();
-    // Room for one pod: the second waits until the simulated cluster autoscaler adds a node.
-    cluster = await startKubernetesEmulator({
-      podReadyDelayMs: 100,
-      nodeCapacityPods: 1,
-      nodeScaleUpDelayMs: 1500
-    });
-    await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
-    const run = await deploy({ image: V1 });
+    // The burst pool is tainted for this test alone, and one 2-CPU pod fills one of its nodes.
+    const burstNodes = async () =>
+      (await cluster.core.listNode({ labelSelector: 'gadgetron-pool=burst' })).items.length;
+    const before = await burstNodes();
+    const replicas = before + 1;
+    const inputs = {
+      'min-replicas': String(replicas),
+      'max-replicas': String(replicas),
+      'cpu-request': '2',
+      'node-selector': 'gadgetron-pool=burst',
+      tolerations: 'gadgetron-pool=burst:NoSchedule',
+      timeout: '300s'
+    };
+    expect((await deploy({ image: V1, ...inputs })).exitCode).toBe(0);
+    // The real HPA raises the Deployment to its minimum; the pod beyond the pool's nodes waits
+    // until the autoscaler stand-in adds one.
+    await waitUntil(async () => (await deployment())?.status?.readyReplicas === replicas, 180_000);
+    expect(await burstNodes()).toBe(before + 1);
+
+    // An image bump surges one pod more than the nodes hold: the rollout waits for a node.
+    const run = await deploy({ image: V2, ...inputs });
     expect(run.stdout).toContain('the cluster autoscaler is adding capacity');
     expect(run.exitCode).toBe(0);
-    expect(cluster.timeline.some(e => e.type === 'node-added')).toBe(true);
+    expect(await burstNodes()).toBe(before + 2);
+    const nodes = new Set(
+      (await cluster.core.listNode({ labelSelector: 'gadgetron-pool=burst' })).items.map(
+        n => n.metadata?.name
+      )
+    );
+    const servers = (await cluster.list<V1Pod>('v1', 'Pod')).filter(
+      p => p.metadata?.labels?.['app.kubernetes.io/component'] === 'server'
+    );
+    expect(servers.every(p => nodes.has(p.spec?.nodeName))).toBe(true);
   });
 
   test('a missing claim fails before anything is applied, naming the input', async () => {
@@ -222,10 +238,10 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
   test('server dry run stores nothing', async () => {
     const run = await deploy({ image: V1, 'dry-run': 'server' });
     expect(run.exitCode).toBe(0);
-    expect(deployment()).toBeUndefined();
-    expect(
-      cluster.requests.filter(r => r.verb === 'apply').every(r => r.query.dryRun === 'All')
-    ).toBe(true);
+    expect(await deployment()).toBeUndefined();
+    const applies = cluster.requests.filter(r => r.verb === 'apply');
+    expect(applies.length).toBeGreaterThan(0);
+    expect(applies.every(r => r.query.dryRun === 'All')).toBe(true);
   });
 
   test('transient API failures are retried and the deploy still succeeds', async () => {
@@ -237,17 +253,19 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
       match: { verb: 'apply' }
     });
     cluster.faults.inject({ type: 'status', status: 503, times: 2, match: { verb: 'list' } });
+    cluster.faults.inject({ type: 'status', status: 500, times: 1, match: { verb: 'get' } });
     cluster.faults.inject({ type: 'reset', times: 1, match: { verb: 'apply' } });
     cluster.faults.inject({ type: 'watch-close', afterEvents: 1, times: 2 });
+    cluster.faults.inject({ type: 'gone', times: 1 });
     const run = await deploy({ image: V1 });
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/HTTP 429; retrying in 1\.0s/);
     expect(run.stdout).toMatch(/HTTP 503; retrying/);
-    expect(deployment()?.spec?.template.spec?.containers[0]?.image).toBe(V1);
+    expect((await deployment())?.spec?.template.spec?.containers[0]?.image).toBe(V1);
   });
 });
 
 async function scaleTo(replicas: number): Promise<void> {
-  await scaleDeployment(cluster.kubeconfigPath, 'gadgetron', 'gadgetron', replicas);
-  await waitUntil(() => deployment()?.status?.readyReplicas === replicas);
+  await scaleDeployment(cluster.kubeconfigPath, cluster.namespace, 'gadgetron', replicas);
+  await waitUntil(async () => (await deployment())?.status?.readyReplicas === replicas);
 }

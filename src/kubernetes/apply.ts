@@ -1,9 +1,8 @@
-import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { KubeClient } from './connect.ts';
 import { describeApiError } from './errors.ts';
 import { describeObject, objectKey } from './objects.ts';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.ts';
-import { toModel } from './wire.ts';
 import { ActionFailure } from '../runtime/failure.ts';
 
 /** The one field manager under which the suite owns the fields it applies. */
@@ -42,14 +41,10 @@ export async function applyObjects(
       result = await withRetry(
         `apply ${describeObject(object)}`,
         () =>
-          client.objects.patch(
-            toModel(object),
-            undefined,
-            options.dryRun ? 'All' : undefined,
-            FIELD_MANAGER,
-            true,
-            PatchStrategy.ServerSideApply
-          ),
+          client.objects.applyAsIs(object, {
+            fieldManager: FIELD_MANAGER,
+            dryRun: options.dryRun === true
+          }),
         options.retry ?? DEFAULT_RETRY
       );
     } catch (error) {

@@ -1,15 +1,72 @@
 import {
+  HttpMethod,
+  PatchStrategy,
+  type KubernetesObject,
   AppsV1Api,
   CoreV1Api,
+  createConfiguration,
   KubeConfig,
   KubernetesObjectApi,
-  Watch
+  Observable,
+  ServerConfiguration,
+  Watch,
+  type ObservableMiddleware
 } from '@kubernetes/client-node';
+
+/**
+ * Every write asks the API server for strict field validation: a misspelt or unknown field
+ * fails the request with the server's message (`strict decoding error: unknown field ...`)
+ * instead of being dropped with a warning nobody reads.
+ */
+const strictWrites: ObservableMiddleware = {
+  pre: request => {
+    if (['POST', 'PUT', 'PATCH'].includes(request.getHttpMethod())) {
+      request.setQueryParam('fieldValidation', 'Strict');
+    }
+    return new Observable(Promise.resolve(request));
+  },
+  post: response => new Observable(Promise.resolve(response))
+};
+
+/** The generic object client, with strict validation and an apply that sends objects as they are. */
+export class ObjectApi extends KubernetesObjectApi {
+  constructor(config: KubeConfig, server: string) {
+    super(
+      createConfiguration({
+        baseServer: new ServerConfiguration(server, {}),
+        authMethods: { default: config },
+        middleware: [strictWrites]
+      })
+    );
+    this.setDefaultNamespace(config);
+  }
+
+  /**
+   * Server-side applies `object` in the API's shape, as written. The client's typed models are
+   * left out on the way there: they drop fields they do not know (a misspelt one would vanish
+   * instead of failing strict validation) and name some differently (a NetworkPolicy rule's
+   * `from` is the model's `_from`). The answer comes back as a model, like every other call's.
+   */
+  async applyAsIs<T extends KubernetesObject>(
+    object: T,
+    options: { readonly fieldManager: string; readonly dryRun: boolean }
+  ): Promise<T> {
+    const path = await this.specUriPath(object, 'patch');
+    const request = this.configuration.baseServer.makeRequestContext(path, HttpMethod.PATCH);
+    request.setHeaderParam('Accept', 'application/json');
+    request.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+    if (options.dryRun) request.setQueryParam('dryRun', 'All');
+    request.setQueryParam('fieldManager', options.fieldManager);
+    request.setQueryParam('force', 'true');
+    request.setBody(JSON.stringify(object));
+    return this.requestPromise<T>(request);
+  }
+}
 
 /** The clients an action needs for one cluster, built from one kubeconfig. */
 export interface KubeClient {
   readonly config: KubeConfig;
-  readonly objects: KubernetesObjectApi;
+  readonly objects: ObjectApi;
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly watcher: Watch;
@@ -27,12 +84,13 @@ export function connect(path?: string, env: NodeJS.ProcessEnv = process.env): Ku
   if (path) config.loadFromFile(path);
   else if (fromEnv) config.loadFromFile(fromEnv);
   else config.loadFromCluster();
+  const server = config.getCurrentCluster()?.server ?? 'unknown';
   return {
     config,
-    objects: KubernetesObjectApi.makeApiClient(config),
+    objects: new ObjectApi(config, server),
     core: config.makeApiClient(CoreV1Api),
     apps: config.makeApiClient(AppsV1Api),
     watcher: new Watch(config),
-    server: config.getCurrentCluster()?.server ?? 'unknown'
+    server
   };
 }

@@ -88,6 +88,17 @@ export function assessRollout(
   return { state: 'progressing', summary, pendingForNodes: pending };
 }
 
+/**
+ * The scheduler's word for a pod whose claim does not exist:
+ * `0/5 nodes are available: persistentvolumeclaim "gtdata" not found. ...`. No node the
+ * autoscaler adds changes that, so the pod is stuck, not waiting.
+ */
+function missingClaim(pod: V1Pod): string | undefined {
+  const scheduled = pod.status?.conditions?.find(c => c.type === 'PodScheduled');
+  if (scheduled?.status !== 'False' || scheduled.reason !== 'Unschedulable') return undefined;
+  return /persistentvolumeclaim "([^"]+)" not found/.exec(scheduled.message ?? '')?.[1];
+}
+
 function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem[] {
   const images = (deployment.spec?.template.spec?.containers ?? []).map(c => c.image).join(',');
   const problems: PodProblem[] = [];
@@ -95,6 +106,15 @@ function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem
     if (pod.metadata?.deletionTimestamp) continue;
     // Only pods of the version being rolled out: an old pod's troubles are not this rollout's.
     if ((pod.spec?.containers ?? []).map(c => c.image).join(',') !== images) continue;
+    const claim = missingClaim(pod);
+    if (claim) {
+      problems.push({
+        pod: pod.metadata?.name ?? '?',
+        reason: 'PersistentVolumeClaimNotFound',
+        message: `the PersistentVolumeClaim "${claim}" does not exist in namespace ${pod.metadata?.namespace}`
+      });
+      continue;
+    }
     for (const container of pod.status?.containerStatuses ?? []) {
       const waiting = container.state?.waiting;
       const crashing =
