@@ -9,6 +9,8 @@ import { eventually, run, sleep } from './run.ts';
 
 // Real sockets on loopback; the script reads the real /proc/net tables.
 const FAST = { DRAIN_POLL_SECONDS: '0.1', DRAIN_SETTLE_SECONDS: '0' };
+/** How long a reaction to a change may take: 100 polls of 0.1 s, for a busy 2-core machine. */
+const REACTION_MS = 10_000;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -93,8 +95,9 @@ describe('drain.sh', () => {
 
     const closedAt = Date.now();
     client.destroy();
-    expect(await running.exited(3000)).toBe(0);
-    expect(Date.now() - closedAt).toBeLessThan(2500);
+    // Polls every 0.1 s: within a second, or a few on a busy machine.
+    expect(await running.exited(REACTION_MS)).toBe(0);
+    expect(Date.now() - closedAt).toBeLessThan(REACTION_MS);
   });
 
   test('keeps waiting until the last of several connections is gone', async () => {
@@ -105,17 +108,17 @@ describe('drain.sh', () => {
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
     expect(
-      await eventually(() => running.output().includes('waiting for 2 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 2 connection(s)'), REACTION_MS)
     ).toBe(true);
-    expect(running.message()).toMatch(/^draining for \d+s, 2 connection\(s\) open\n$/);
+    expect(running.message()).toMatch(/^draining for \d+ s, 2 connection\(s\) open\n$/);
     first.destroy();
     expect(
-      await eventually(() => running.output().includes('waiting for 1 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 1 connection(s)'), REACTION_MS)
     ).toBe(true);
     expect(await running.exited(500)).toBeNull();
-    expect(running.message()).toMatch(/^draining for \d+s, 1 connection\(s\) open\n$/);
+    expect(running.message()).toMatch(/^draining for \d+ s, 1 connection\(s\) open\n$/);
     second.destroy();
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(REACTION_MS)).toBe(0);
     // The outcome, as `kubectl describe pod` shows it: every connection seen counts.
     expect(running.message()).toMatch(/^drained after \d+ s, 2 connection\(s\)\n$/);
   });

@@ -10,7 +10,8 @@
 # Where it reports: the kubelet discards a hook's output (it shows it only in the event of a
 # failed hook), and the container's own stderr (/proc/1/fd/2) belongs to root with mode 0600,
 # out of reach of UID 1000. So the state of the drain is kept in the container's termination
-# message, which `kubectl describe pod` shows once the container has stopped: "draining for
+# message, which `kubectl describe pod` shows once the container has stopped (the kubelet
+# creates /dev/termination-log with mode 0666, so UID 1000 may write it): "draining for
 # N s, K connection(s) open" while it waits (what the message says if the grace period runs
 # out), "drained after N s, K connection(s)" when it is done. Progress lines go to stderr for
 # whoever runs the script by hand.
@@ -124,7 +125,7 @@ last_log=0
 last_report=''
 # Every connection seen during the drain, by peer address and port.
 declare -A seen=()
-report "draining for 0s, 0 connection(s) open"
+report "draining for 0 s, 0 connection(s) open"
 
 while :; do
   now_us now
@@ -156,7 +157,7 @@ while :; do
     fi
   fi
   # Rewritten when the count changes and every 10 s, so it is current when the grace period ends.
-  status="draining for $((elapsed / 10 * 10))s, $count connection(s) open"
+  status="draining for $((elapsed / 10 * 10)) s, $count connection(s) open"
   if [[ $status != "$last_report" ]]; then
     report "$status"
     last_report=$status
