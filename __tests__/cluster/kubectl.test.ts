@@ -66,8 +66,12 @@ describe('the official kubectl of the pinned release against the local cluster',
       NAMESPACE,
       '--timeout=240s'
     );
+    if (rollout.code !== 0) {
+      // What kubectl would show a person looking into it.
+      const seen = await kubectl('get', 'pods,pvc,events', '-o', 'wide', '-n', NAMESPACE);
+      throw new Error(`rollout status failed: ${rollout.stderr}\n${seen.stdout}`);
+    }
     expect(rollout.stdout).toContain('successfully rolled out');
-    expect(rollout.code).toBe(0);
     const pods = await kubectl('get', 'pods', '-o', 'wide', '-n', NAMESPACE);
     expect(pods.code).toBe(0);
     const header = pods.stdout.split('\n')[0] ?? '';

@@ -63,6 +63,24 @@ const CASES: [string, Record<string, string>, string, string][] = [
     'termination-grace-period',
     'out of range'
   ],
+  [
+    'drain settle time not below the grace period',
+    { 'termination-grace-period': '60', 'drain-settle-time': '60' },
+    'drain-settle-time',
+    'not below termination-grace-period'
+  ],
+  [
+    'drain settle time negative',
+    { 'drain-settle-time': '-1' },
+    'drain-settle-time',
+    'out of range'
+  ],
+  [
+    'memory limit below request once the request grows',
+    { 'memory-request': '16Gi', 'memory-limit': '8Gi' },
+    'memory-limit',
+    'below memory-request'
+  ],
   ['timeout without unit', { timeout: '15' }, 'timeout', 'not a duration'],
   ['unknown dry-run mode', { 'dry-run': 'all' }, 'dry-run', 'not a known value'],
   [

@@ -81,13 +81,52 @@ describe('deploy-gadgetron against a real API server', () => {
         'NetworkPolicy'
       ])
     );
-    // The network policies arrive whole: 9002 only from this namespace's pods.
+    // The network policies arrive whole: 9002 only from this namespace's pods and the jump server.
     const policy = await cluster.get<V1NetworkPolicy>(
       'networking.k8s.io/v1',
       'NetworkPolicy',
       'gadgetron'
     );
-    expect(policy?.spec?.ingress?.[0]?._from).toEqual([{ podSelector: {} }]);
+    expect(policy?.spec?.ingress?.[0]?._from).toEqual([
+      { podSelector: {} },
+      {
+        namespaceSelector: {},
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'gadgetron-jumpserver',
+            'app.kubernetes.io/component': 'jumpserver'
+          }
+        }
+      }
+    ]);
+    // The pod as applied: storage wait, exec readiness, environment, memory limit (twice the
+    // request by default), and the storage server kept from the autoscaler.
+    const podSpec = (await deployment())?.spec?.template.spec;
+    expect(podSpec?.initContainers?.[0]).toMatchObject({
+      name: 'wait-for-storage',
+      image: V1,
+      env: [
+        { name: 'STORAGE_URL', value: 'http://gadgetron-storage:3333' },
+        { name: 'STORAGE_WAIT_SECONDS', value: '600' }
+      ]
+    });
+    const gadgetron = podSpec?.containers[0];
+    expect(gadgetron?.readinessProbe?.exec?.command).toEqual([
+      '/bin/bash',
+      '/opt/gadgetron-actions/ready.sh'
+    ]);
+    expect(gadgetron?.readinessProbe?.tcpSocket).toBeUndefined();
+    expect(gadgetron?.env).toEqual(
+      expect.arrayContaining([
+        { name: 'OMP_WAIT_POLICY', value: 'PASSIVE' },
+        { name: 'DRAIN_SETTLE_SECONDS', value: '60' }
+      ])
+    );
+    expect(gadgetron?.resources?.limits).toEqual({ memory: '8Gi' });
+    const storage = await cluster.get<V1Deployment>('apps/v1', 'Deployment', 'gadgetron-storage');
+    expect(storage?.spec?.template.metadata?.annotations).toEqual({
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false'
+    });
     expect(policy?.spec?.ingress?.[0]?.ports).toEqual([{ port: 9002, protocol: 'TCP' }]);
     // Every write was a server-side apply by one field manager, validated strictly.
     const writes = cluster.requests.filter(

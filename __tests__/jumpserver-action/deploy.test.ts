@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { KubernetesObject } from '@kubernetes/client-node';
+import { AppsV1Api, KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import { generateKeyPairSync } from 'node:crypto';
+import { sha256Fingerprint } from '../../src/ssh/fingerprint.ts';
+import { publicBlobOf } from '../../src/ssh/key-object-blob.ts';
+import { encodeOpenSshPrivateKey } from '../../src/ssh/openssh-private-key.ts';
 import {
   startKubernetesEmulator,
   type KubernetesEmulator
@@ -63,6 +68,16 @@ function resourceVersions(): Record<string, string> {
   );
 }
 
+/** An ECDSA host key as earlier versions generated and stored it. */
+function legacyEcdsaHostKey(): { secretValue: string; fingerprint: string } {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const file = encodeOpenSshPrivateKey(privateKey, `${NAME}.${NAMESPACE}`);
+  return {
+    secretValue: Buffer.from(file, 'utf8').toString('base64'),
+    fingerprint: sha256Fingerprint(publicBlobOf(privateKey).blob)
+  };
+}
+
 function hostKeySecretData(): Record<string, string> {
   return storedObject(cluster, 'v1', 'Secret', NAMESPACE, `${NAME}-host-keys`).data;
 }
@@ -105,8 +120,8 @@ describe('jumpserver against the Kubernetes emulator', () => {
       `ssh -N -L 9022:gadgetron-frontend:9002 gadgetron@${ip}`
     );
     const hostKeys = hostKeysFromSecretData(hostKeySecretData());
-    expect(hostKeys.map(k => k.algorithm)).toEqual(['ed25519', 'ecdsa', 'rsa']);
-    expect(hostKeys.find(k => k.algorithm === 'rsa')?.bits).toBe(3072);
+    expect(hostKeys.map(k => k.algorithm)).toEqual(['ed25519', 'rsa']);
+    expect(hostKeys.find(k => k.algorithm === 'rsa')?.bits).toBe(4096);
     expect(run.outputs['known-hosts']).toBe(knownHostsLines(ip, 22, hostKeys).join('\n'));
     expect(run.outputs['host-key-fingerprints']?.split('\n')).toEqual(
       hostKeys.map(
@@ -181,7 +196,6 @@ describe('jumpserver against the Kubernetes emulator', () => {
       renderAuthorizedKeysFile(parsed.keys)
     );
     expect(Object.keys(hostKeySecretData()).sort()).toEqual([
-      'ssh_host_ecdsa_key',
       'ssh_host_ed25519_key',
       'ssh_host_rsa_key'
     ]);
@@ -264,6 +278,57 @@ describe('jumpserver against the Kubernetes emulator', () => {
     expect(validateObjects(clean)).toEqual([]);
   });
 
+  test('the API receives 0400 host keys and a 0444 configuration, read back through the client', async () => {
+    const run = await deploy();
+    expect(run.exitCode).toBe(0);
+    // Read as any client reads from an API server: the stored object, in the client's models.
+    const config = new KubeConfig();
+    config.loadFromFile(cluster.kubeconfigPath);
+    const live = await config
+      .makeApiClient(AppsV1Api)
+      .readNamespacedDeployment({ name: NAME, namespace: NAMESPACE });
+    const volumes = new Map((live.spec?.template.spec?.volumes ?? []).map(v => [v.name, v]));
+    expect(volumes.get('host-keys')?.secret?.defaultMode).toBe(0o400);
+    expect(volumes.get('config')?.projected?.defaultMode).toBe(0o444);
+    expect(
+      live.spec?.template.spec?.containers[0]?.securityContext?.capabilities?.add?.sort()
+    ).toEqual(['KILL', 'SETGID', 'SETUID', 'SYS_CHROOT']);
+  });
+
+  test('an ECDSA host key left by an earlier version keeps working until this run drops it, and the summary says so', async () => {
+    const first = await deploy();
+    expect(first.exitCode).toBe(0);
+    const served = hostKeySecretData();
+    // What an earlier version kept: an ECDSA key beside the others, applied by the same manager.
+    const ecdsa = legacyEcdsaHostKey();
+    const config = new KubeConfig();
+    config.loadFromFile(cluster.kubeconfigPath);
+    await KubernetesObjectApi.makeApiClient(config).patch(
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `${NAME}-host-keys`, namespace: NAMESPACE },
+        data: { ...served, ssh_host_ecdsa_key: ecdsa.secretValue }
+      },
+      undefined,
+      undefined,
+      'gadgetron-actions',
+      true,
+      PatchStrategy.ServerSideApply
+    );
+
+    const next = await deploy();
+    expect(next.stderr).toBe('');
+    expect(next.exitCode).toBe(0);
+    expect(hostKeySecretData()).toEqual(served);
+    expect(next.stdout).toContain('ECDSA host key dropped');
+    expect(next.summary).toContain('### Host keys removed');
+    expect(next.summary).toContain(ecdsa.fingerprint);
+    expect(next.outputs['host-key-fingerprints']).toBe(first.outputs['host-key-fingerprints']);
+    expect(next.outputs['host-key-fingerprints']).not.toContain(ecdsa.fingerprint);
+    expectNoPrivateMaterial(visibleText(next));
+  });
+
   test('a second run with the same inputs changes nothing and keeps the host keys', async () => {
     const first = await deploy();
     expect(first.exitCode).toBe(0);
@@ -278,7 +343,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     for (const output of ['external-ip', 'ssh-command', 'known-hosts', 'host-key-fingerprints']) {
       expect(second.outputs[output]).toBe(first.outputs[output]);
     }
-    expect(second.stdout).toContain('Keeping the 3 host key(s)');
+    expect(second.stdout).toContain('Keeping the 2 host key(s)');
     expect(second.stdout).not.toMatch(/^(created|configured) /m);
     expect(second.summary).toContain('Nothing changed');
     expectNoPrivateMaterial(visibleText(second));
@@ -294,7 +359,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     expect(rotated.exitCode).toBe(0);
     const before = first.outputs['host-key-fingerprints']?.split('\n') ?? [];
     const after = rotated.outputs['host-key-fingerprints']?.split('\n') ?? [];
-    expect(after).toHaveLength(3);
+    expect(after).toHaveLength(2);
     for (const line of after) expect(before).not.toContain(line);
     expect(rotated.outputs['known-hosts']).not.toBe(first.outputs['known-hosts']);
     expect(rotated.outputs['external-ip']).toBe(first.outputs['external-ip']);

@@ -271,3 +271,52 @@ describe('jumpserver input helpers', () => {
     expect(fingerprintLine(ed25519)).toBe(`256 ${ed25519.fingerprint} test (ED25519)`);
   });
 });
+
+describe("Gadgetron's ingress policy and the jump server", () => {
+  type Selector = { matchLabels?: Record<string, string> } | undefined;
+  type Peer = { podSelector?: Selector; namespaceSelector?: Selector };
+
+  const matches = (selector: Selector, labels: Record<string, string>): boolean =>
+    Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
+  /**
+   * Whether a NetworkPolicy peer admits a pod, as the API documents it: a podSelector alone
+   * picks pods of the policy's namespace; with a namespaceSelector, pods of the namespaces it
+   * picks (an empty selector picks every namespace).
+   */
+  function admits(
+    peer: Peer,
+    policyNamespace: string,
+    podNamespace: string,
+    labels: Record<string, string>
+  ): boolean {
+    const namespaceLabels = { 'kubernetes.io/metadata.name': podNamespace };
+    const inNamespace =
+      peer.namespaceSelector === undefined
+        ? podNamespace === policyNamespace
+        : matches(peer.namespaceSelector, namespaceLabels);
+    return inNamespace && (peer.podSelector === undefined || matches(peer.podSelector, labels));
+  }
+
+  test('admits a jump server in another namespace, on 9002, and no other pod from there', async () => {
+    const { renderGadgetron } = await import('../../src/render/gadgetron.ts');
+    const { defaultSpec } = await import('../render/fixtures.ts');
+    const gadgetron = renderGadgetron(defaultSpec({ namespace: 'recon' }));
+    const policy = gadgetron.find(
+      o => o.kind === 'NetworkPolicy' && o.metadata?.name === 'gadgetron'
+    ) as unknown as { spec: { ingress: { from: Peer[]; ports: { port: number }[] }[] } };
+
+    const jump = renderJumpserver(spec({ name: 'bastion', namespace: 'access' }));
+    const podLabels = find<V1Deployment>(jump, 'Deployment').spec?.template.metadata?.labels ?? {};
+    const admitted = (namespace: string, labels: Record<string, string>) =>
+      policy.spec.ingress.some(
+        rule =>
+          rule.ports.some(p => p.port === 9002) &&
+          rule.from.some(peer => admits(peer, 'recon', namespace, labels))
+      );
+    expect(admitted('access', podLabels)).toBe(true);
+    expect(admitted('recon', podLabels)).toBe(true);
+    expect(admitted('access', { 'app.kubernetes.io/name': 'something-else' })).toBe(false);
+    expect(admitted('recon', { 'app.kubernetes.io/name': 'something-else' })).toBe(true);
+  });
+});

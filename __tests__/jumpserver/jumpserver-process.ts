@@ -105,9 +105,15 @@ export function entrypointEnv(dirs: JumpserverDirs): NodeJS.ProcessEnv {
   };
 }
 
-/** `setpriv` arguments limiting the capability bounding set to the container's. */
-export function boundedCommand(command: string): [string, string[]] {
-  const caps = ['-all', ...CONTAINER_CAPABILITIES.map(c => `+${c.toLowerCase()}`)].join(',');
+/**
+ * `setpriv` arguments limiting the capability bounding set to the container's (or to
+ * `capabilities`): root's processes then hold exactly these, as in the pod.
+ */
+export function boundedCommand(
+  command: string,
+  capabilities: readonly string[] = CONTAINER_CAPABILITIES
+): [string, string[]] {
+  const caps = ['-all', ...capabilities.map(c => `+${c.toLowerCase()}`)].join(',');
   return ['setpriv', [`--bounding-set=${caps}`, '--', command]];
 }
 
@@ -130,8 +136,12 @@ export interface RunningJumpserver {
 }
 
 /** Starts the entrypoint and waits until sshd listens on `port`. */
-export function startJumpserver(dirs: JumpserverDirs, port: number): Promise<RunningJumpserver> {
-  const [cmd, args] = boundedCommand(ENTRYPOINT);
+export function startJumpserver(
+  dirs: JumpserverDirs,
+  port: number,
+  capabilities: readonly string[] = CONTAINER_CAPABILITIES
+): Promise<RunningJumpserver> {
+  const [cmd, args] = boundedCommand(ENTRYPOINT, capabilities);
   const child = spawn(cmd, args, { env: entrypointEnv(dirs), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', chunk => (output += chunk));

@@ -16,6 +16,8 @@ export interface ConnectOptions {
   onMethodsLeft?: (methods: AuthenticationType[] | null) => void;
   /** Allow requesting agent forwarding (the agent itself is never used). */
   agentForward?: boolean;
+  /** The client's source address (another loopback address is another source to sshd). */
+  localAddress?: string;
 }
 
 /** Connects and authenticates; rejects with ssh2's error when that fails. */
@@ -32,6 +34,7 @@ export function connect(options: ConnectOptions): Promise<Client> {
     }
   };
   if (options.privateKey !== undefined) config.privateKey = options.privateKey;
+  if (options.localAddress !== undefined) config.localAddress = options.localAddress;
   if (options.agentForward) {
     config.agent = '/nonexistent/agent.sock';
     config.agentForward = true;

@@ -1,170 +1,120 @@
 import { describe, expect, test } from '@jest/globals';
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { assessRollout } from '../../src/kubernetes/rollout-status.ts';
 
 const IMAGE = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2';
 
-function deployment(status: V1Deployment['status'], replicas = 2): V1Deployment {
+const deployment: V1Deployment = {
+  metadata: { name: 'gadgetron', generation: 2 },
+  spec: {
+    replicas: 1,
+    selector: {},
+    template: { spec: { containers: [{ name: 'gadgetron', image: IMAGE }] } }
+  },
+  status: { observedGeneration: 2, replicas: 1, updatedReplicas: 1, readyReplicas: 0 }
+};
+
+function pod(
+  init: Partial<V1ContainerStatus> | undefined,
+  main: Partial<V1ContainerStatus> | undefined
+): V1Pod {
+  const status = (name: string, s: Partial<V1ContainerStatus>): V1ContainerStatus => ({
+    name,
+    image: IMAGE,
+    imageID: '',
+    ready: false,
+    restartCount: 0,
+    ...s
+  });
   return {
-    metadata: { name: 'gadgetron', generation: 2 },
-    spec: {
-      replicas,
-      selector: {},
-      template: { spec: { containers: [{ name: 'gadgetron', image: IMAGE }] } }
-    },
-    status: { observedGeneration: 2, ...status }
+    metadata: { name: 'gadgetron-abc' },
+    spec: { containers: [{ name: 'gadgetron', image: IMAGE }] },
+    status: {
+      ...(init ? { initContainerStatuses: [status('wait-for-storage', init)] } : {}),
+      ...(main ? { containerStatuses: [status('gadgetron', main)] } : {})
+    }
   };
 }
 
-function pod(name: string, status: V1Pod['status'], image = IMAGE): V1Pod {
-  return {
-    metadata: { name, namespace: 'ns' },
-    spec: { containers: [{ name: 'gadgetron', image }] },
-    status
-  };
-}
+const STORAGE_DOWN =
+  'storage server http://gadgetron-storage:3333 did not answer /healthcheck within 600s';
 
-// Condition texts as kube-scheduler 1.36 writes them.
-const unschedulable = (message: string): V1Pod['status'] => ({
-  phase: 'Pending',
-  conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }]
-});
-
-describe('assessRollout', () => {
-  const rolling = deployment({
-    replicas: 3,
-    updatedReplicas: 1,
-    readyReplicas: 2,
-    availableReplicas: 2
-  });
-
-  test('complete when every replica is updated and available and no old one is left', () => {
-    const done = deployment({
-      replicas: 2,
-      updatedReplicas: 2,
-      readyReplicas: 2,
-      availableReplicas: 2
-    });
-    expect(assessRollout(done, []).state).toBe('complete');
-    const oldLeft = deployment({
-      replicas: 3,
-      updatedReplicas: 2,
-      readyReplicas: 3,
-      availableReplicas: 3
-    });
-    expect(assessRollout(oldLeft, []).state).toBe('progressing');
-    const notAvailable = deployment({
-      replicas: 2,
-      updatedReplicas: 2,
-      readyReplicas: 2,
-      availableReplicas: 1
-    });
-    expect(assessRollout(notAvailable, []).state).toBe('progressing');
-  });
-
-  test('waits while the controller has not seen the new specification', () => {
-    const stale = deployment({
-      observedGeneration: 1,
-      replicas: 2,
-      updatedReplicas: 2,
-      availableReplicas: 2
-    });
-    expect(assessRollout(stale, [])).toMatchObject({
-      state: 'progressing',
-      summary: 'waiting for the new specification to be observed'
-    });
-  });
-
-  test('a pod waiting for room counts as waiting for a node, not as a failure', () => {
-    const state = assessRollout(rolling, [
+describe('assessRollout tells a pod waiting on a dependency from a broken one', () => {
+  test('an init container that keeps failing waits for a dependency: no failure, the reason is kept', () => {
+    const state = assessRollout(deployment, [
       pod(
-        'a',
-        unschedulable(
-          '0/4 nodes are available: 1 Insufficient cpu, 3 node(s) had untolerated taint(s). preemption: 0/4 nodes are available.'
-        )
+        {
+          restartCount: 4,
+          state: { waiting: { reason: 'CrashLoopBackOff', message: 'back-off 2m40s' } },
+          lastState: { terminated: { exitCode: 1, reason: 'Error', message: `${STORAGE_DOWN}\n` } }
+        },
+        { state: { waiting: { reason: 'PodInitializing' } } }
       )
     ]);
-    expect(state).toMatchObject({ state: 'progressing', pendingForNodes: 1 });
-  });
-
-  test('a pod whose claim does not exist fails at once, naming the claim', () => {
-    const state = assessRollout(rolling, [
-      pod(
-        'a',
-        unschedulable(
-          '0/4 nodes are available: persistentvolumeclaim "gtdata" not found. preemption: 0/4 nodes are available: 4 Preemption is not helpful for scheduling.'
-        )
-      )
-    ]);
-    expect(state.state).toBe('failed');
-    expect(state.state === 'failed' && state.problems).toEqual([
+    expect(state.state).toBe('progressing');
+    if (state.state !== 'progressing') return;
+    expect(state.summary).toContain('1 pod(s) wait in an init container');
+    expect(state.waiting).toEqual([
       {
-        pod: 'a',
-        reason: 'PersistentVolumeClaimNotFound',
-        message: 'the PersistentVolumeClaim "gtdata" does not exist in namespace ns'
+        pod: 'gadgetron-abc',
+        kind: 'waiting',
+        reason: 'Init:CrashLoopBackOff',
+        message: `init container wait-for-storage has not finished, 4 restart(s): ${STORAGE_DOWN}`
       }
     ]);
   });
 
-  test('an image that cannot be pulled fails; an old pod with the same trouble does not', () => {
-    const pulling = {
-      phase: 'Pending',
-      containerStatuses: [
-        {
-          name: 'gadgetron',
-          image: IMAGE,
-          imageID: '',
-          ready: false,
-          restartCount: 0,
-          state: { waiting: { reason: 'ImagePullBackOff', message: 'Back-off pulling image' } }
-        }
-      ]
-    };
-    expect(assessRollout(rolling, [pod('new', pulling)])).toMatchObject({
-      state: 'failed',
-      problems: [{ pod: 'new', reason: 'ImagePullBackOff' }]
-    });
-    expect(assessRollout(rolling, [pod('old', pulling, 'other:1')]).state).toBe('progressing');
+  test('a running init container is waiting too', () => {
+    const state = assessRollout(deployment, [
+      pod({ state: { running: { startedAt: new Date() } } }, undefined)
+    ]);
+    expect(state.state === 'progressing' && state.waiting[0]?.reason).toBe('Init:Running');
   });
 
-  test('a crash loop fails only after a few restarts', () => {
-    const crashing = (restartCount: number) => ({
-      phase: 'Running',
-      containerStatuses: [
+  test('a main container that keeps crashing fails the rollout, with the end of its log', () => {
+    const state = assessRollout(deployment, [
+      pod(
+        { state: { terminated: { exitCode: 0, reason: 'Completed' } } },
         {
-          name: 'gadgetron',
-          image: IMAGE,
-          imageID: '',
-          ready: false,
-          restartCount,
-          state: { waiting: { reason: 'CrashLoopBackOff' } }
+          restartCount: 3,
+          state: { waiting: { reason: 'CrashLoopBackOff' } },
+          lastState: {
+            terminated: { exitCode: 1, reason: 'Error', message: 'gadgetron: bad option -X' }
+          }
         }
-      ]
-    });
-    expect(assessRollout(rolling, [pod('a', crashing(2))]).state).toBe('progressing');
-    expect(assessRollout(rolling, [pod('a', crashing(3))]).state).toBe('failed');
+      )
+    ]);
+    expect(state.state).toBe('failed');
+    if (state.state !== 'failed') return;
+    expect(state.problems).toEqual([
+      {
+        pod: 'gadgetron-abc',
+        kind: 'broken',
+        reason: 'CrashLoopBackOff',
+        message: 'gadgetron: bad option -X'
+      }
+    ]);
   });
 
-  test('the progress deadline fails the rollout unless pods wait for nodes', () => {
-    const late = deployment({
-      ...rolling.status,
-      conditions: [
-        {
-          type: 'Progressing',
-          status: 'False',
-          reason: 'ProgressDeadlineExceeded',
-          message: 'ReplicaSet "x" has timed out progressing.'
-        }
-      ]
+  test('an init container whose image cannot be pulled is broken', () => {
+    const state = assessRollout(deployment, [
+      pod({ state: { waiting: { reason: 'ImagePullBackOff', message: 'not found' } } }, undefined)
+    ]);
+    expect(state.state === 'failed' && state.problems[0]).toEqual({
+      pod: 'gadgetron-abc',
+      kind: 'broken',
+      reason: 'Init:ImagePullBackOff',
+      message: 'not found'
     });
-    expect(assessRollout(late, [])).toMatchObject({
-      state: 'failed',
-      summary: expect.stringContaining('has timed out progressing')
-    });
-    expect(
-      assessRollout(late, [pod('a', unschedulable('0/4 nodes are available: 2 Insufficient cpu.'))])
-        .state
-    ).toBe('progressing');
-    expect(assessRollout(late, [], true).state).toBe('progressing');
+  });
+
+  test('a finished init container is no problem', () => {
+    const state = assessRollout(deployment, [
+      pod(
+        { state: { terminated: { exitCode: 0, reason: 'Completed' } } },
+        { state: { running: {} } }
+      )
+    ]);
+    expect(state.state === 'progressing' && state.waiting).toEqual([]);
   });
 });

@@ -89,8 +89,14 @@ describe('the kustomize base', () => {
     expect(server?.command).toBeUndefined();
     expect(server?.args).toEqual(['-p', '9002', '-E', 'http://gadgetron-storage:3333']);
     expect(server?.ports).toEqual([{ name: 'gadgetron', containerPort: 9002, protocol: 'TCP' }]);
-    expect(server?.readinessProbe?.tcpSocket?.port).toBe(9002);
+    // An exec check of the socket tables: a TCP probe would make Gadgetron fork a child.
+    expect(server?.readinessProbe?.tcpSocket).toBeUndefined();
+    expect(server?.readinessProbe?.exec?.command).toEqual([
+      '/bin/bash',
+      '/opt/gadgetron-actions/ready.sh'
+    ]);
     expect(server?.livenessProbe).toBeUndefined();
+    expect(server?.terminationMessagePolicy).toBe('FallbackToLogsOnError');
     expect(deployment.spec?.replicas).toBeUndefined();
     expect(deployment.spec?.strategy).toEqual({
       type: 'RollingUpdate',
@@ -111,7 +117,13 @@ describe('the kustomize base', () => {
     expect(env).toEqual({
       GADGETRON_REMOTE_WORKER_COMMAND: '/bin/bash /opt/gadgetron-actions/remote-workers.sh',
       GADGETRON_WORKER_SERVICE: 'gadgetron-workers',
-      GADGETRON_WORKER_PORT: '9002'
+      GADGETRON_WORKER_PORT: '9002',
+      GADGETRON_POD_IP: undefined,
+      OMP_WAIT_POLICY: 'PASSIVE',
+      DRAIN_SETTLE_SECONDS: '60'
+    });
+    expect(server?.env?.find(v => v.name === 'GADGETRON_POD_IP')?.valueFrom).toEqual({
+      fieldRef: { fieldPath: 'status.podIP' }
     });
     const mount = server?.volumeMounts?.find(m => m.mountPath === '/opt/gadgetron-actions');
     const volume = spec.volumes?.find(v => v.name === mount?.name);
@@ -120,6 +132,8 @@ describe('the kustomize base', () => {
     const configMap = named<V1ConfigMap>(base, 'ConfigMap', volume?.configMap?.name ?? '');
     for (const path of [
       server?.lifecycle?.preStop?.exec?.command?.[1],
+      server?.readinessProbe?.exec?.command?.[1],
+      spec.initContainers?.[0]?.command?.[1],
       env['GADGETRON_REMOTE_WORKER_COMMAND']?.split(' ')[1]
     ]) {
       const key = path?.replace('/opt/gadgetron-actions/', '') ?? '';
@@ -143,7 +157,10 @@ describe('the kustomize base', () => {
       allowPrivilegeEscalation: false,
       capabilities: { drop: ['ALL'] }
     });
-    expect(server?.resources).toEqual({ requests: { cpu: '2', memory: '4Gi' } });
+    expect(server?.resources).toEqual({
+      requests: { cpu: '2', memory: '4Gi' },
+      limits: { memory: '8Gi' }
+    });
     const data = server?.volumeMounts?.find(m => m.mountPath === '/tmp/gadgetron_data');
     const volume = spec.volumes?.find(v => v.name === data?.name);
     expect(volume?.persistentVolumeClaim?.claimName).toBe('gtdata');
@@ -229,7 +246,19 @@ describe('the kustomize base', () => {
     };
     const server = named<Policy>(base, 'NetworkPolicy', 'gadgetron');
     expect(server.spec.ingress).toHaveLength(1);
-    expect(server.spec.ingress[0]?.from).toEqual([{ podSelector: {} }]);
+    expect(server.spec.ingress[0]?.from).toEqual([
+      { podSelector: {} },
+      // The jump server in any namespace: both selectors in one peer.
+      {
+        namespaceSelector: {},
+        podSelector: {
+          matchLabels: {
+            'app.kubernetes.io/name': 'gadgetron-jumpserver',
+            'app.kubernetes.io/component': 'jumpserver'
+          }
+        }
+      }
+    ]);
     expect(server.spec.ingress[0]?.ports.map(p => p.port)).toEqual([9002]);
     const storage = named<Policy>(base, 'NetworkPolicy', 'gadgetron-storage');
     expect(storage.spec.ingress[0]?.from[0]?.podSelector.matchLabels).toEqual(

@@ -7,13 +7,14 @@ export function defaultSpec(overrides: Partial<GadgetronSpec> = {}): GadgetronSp
     namespace: 'gadgetron',
     image: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2',
     replicas: { min: 1, max: 20, cpuUtilization: 60 },
-    resources: { cpuRequest: '2', memoryRequest: '4Gi', gpus: 0 },
+    resources: { cpuRequest: '2', memoryRequest: '4Gi', memoryLimit: '8Gi', gpus: 0 },
     nodeSelector: {},
     tolerations: [],
     dataClaim: 'gtdata',
     dependenciesClaim: 'gtdependencies',
     storageServer: { image: 'ghcr.io/ismrmrd/mrd-storage-server:v0.0.12' },
     terminationGracePeriodSeconds: 3600,
+    drainSettleSeconds: 60,
     remoteWorkers: true,
     ...overrides
   };
@@ -39,14 +40,19 @@ export function pod(deployment: KubernetesObject): V1PodSpec {
   return spec;
 }
 
-/** Every label selector of an object, as [where, labels]. */
+/** Every label selector of an object for pods of its own namespace, as [where, labels]. */
 export function selectors(object: KubernetesObject): [string, Record<string, string>][] {
   const o = object as {
     kind?: string;
     spec?: {
       selector?: Record<string, unknown>;
       podSelector?: { matchLabels?: Record<string, string> };
-      ingress?: { from?: { podSelector?: { matchLabels?: Record<string, string> } }[] }[];
+      ingress?: {
+        from?: {
+          podSelector?: { matchLabels?: Record<string, string> };
+          namespaceSelector?: object;
+        }[];
+      }[];
     };
   };
   const found: [string, Record<string, string>][] = [];
@@ -60,7 +66,8 @@ export function selectors(object: KubernetesObject): [string, Record<string, str
   }
   o.spec?.ingress?.forEach((rule, i) =>
     rule.from?.forEach((peer, j) => {
-      if (peer.podSelector?.matchLabels) {
+      // A peer with a namespace selector picks pods of other namespaces, not of this base.
+      if (peer.podSelector?.matchLabels && peer.namespaceSelector === undefined) {
         found.push([`spec.ingress[${i}].from[${j}]`, peer.podSelector.matchLabels]);
       }
     })

@@ -277,12 +277,78 @@ describe('renderGadgetron', () => {
   });
 
   test('turns remote worker discovery off by dropping its environment', () => {
-    expect(Object.keys(envOf(renderGadgetron(defaultSpec())))).toEqual([
+    const worker = [
       'GADGETRON_REMOTE_WORKER_COMMAND',
       'GADGETRON_WORKER_SERVICE',
-      'GADGETRON_WORKER_PORT'
+      'GADGETRON_WORKER_PORT',
+      'GADGETRON_POD_IP'
+    ];
+    const always = { OMP_WAIT_POLICY: 'PASSIVE', DRAIN_SETTLE_SECONDS: '60' };
+    expect(Object.keys(envOf(renderGadgetron(defaultSpec())))).toEqual([
+      ...worker,
+      ...Object.keys(always)
     ]);
-    expect(envOf(renderGadgetron(defaultSpec({ remoteWorkers: false })))).toEqual({});
+    expect(envOf(renderGadgetron(defaultSpec({ remoteWorkers: false })))).toEqual(always);
+  });
+
+  test('carries the drain settle time, passive OpenMP threads and the memory limit', () => {
+    const objects = renderGadgetron(
+      defaultSpec({
+        drainSettleSeconds: 90,
+        resources: { cpuRequest: '4', memoryRequest: '16Gi', memoryLimit: '24Gi', gpus: 0 }
+      })
+    );
+    const env = envOf(objects);
+    expect(env['DRAIN_SETTLE_SECONDS']).toBe('90');
+    expect(env['OMP_WAIT_POLICY']).toBe('PASSIVE');
+    expect(server(objects).spec.containers[0]?.resources).toEqual({
+      requests: { cpu: '4', memory: '16Gi' },
+      limits: { memory: '24Gi' }
+    });
+    expect(() => renderGadgetron(defaultSpec({ drainSettleSeconds: 3600 }))).toThrow(
+      'drainSettleSeconds must be a whole number of seconds below terminationGracePeriodSeconds'
+    );
+  });
+
+  test('waits for the renamed storage server in an init container of the Gadgetron image', () => {
+    const objects = renderGadgetron(defaultSpec({ name: 'recon' }));
+    const spec = server(objects, 'recon').spec;
+    expect(spec.initContainers?.map(c => c.name)).toEqual(['wait-for-storage']);
+    const wait = spec.initContainers![0]!;
+    expect(wait.image).toBe(spec.containers[0]?.image);
+    expect(wait.command).toEqual(['/bin/bash', '/opt/gadgetron-actions/wait-for-storage.sh']);
+    const url = wait.env?.find(v => v.name === 'STORAGE_URL')?.value;
+    expect(url).toBe('http://recon-storage:3333');
+    // The address Gadgetron itself is given, and a Service that exists.
+    expect(spec.containers[0]?.args).toEqual(['-p', '9002', '-E', url]);
+    named(objects, 'Service', 'recon-storage');
+    expect(wait.volumeMounts?.map(m => m.name)).toEqual(['actions']);
+    const scripts = named<V1ConfigMap>(objects, 'ConfigMap', 'recon-actions');
+    expect(Object.keys(scripts.data ?? {})).toContain('wait-for-storage.sh');
+
+    const alone = server(renderGadgetron(defaultSpec({ storageServer: undefined }))).spec;
+    expect(alone.initContainers).toBeUndefined();
+  });
+
+  test('keeps the cluster autoscaler from moving the storage server', () => {
+    const storage = named<V1Deployment>(
+      renderGadgetron(defaultSpec()),
+      'Deployment',
+      'gadgetron-storage'
+    );
+    expect(storage.spec?.template.metadata?.annotations).toEqual({
+      'cluster-autoscaler.kubernetes.io/safe-to-evict': 'false'
+    });
+    const gadgetron = named<V1Deployment>(
+      renderGadgetron(defaultSpec()),
+      'Deployment',
+      'gadgetron'
+    );
+    expect(
+      gadgetron.spec?.template.metadata?.annotations?.[
+        'cluster-autoscaler.kubernetes.io/safe-to-evict'
+      ]
+    ).toBeUndefined();
   });
 
   test('never replaces an entrypoint and keeps every container locked down', () => {
@@ -295,8 +361,12 @@ describe('renderGadgetron', () => {
         expect(podSpec.automountServiceAccountToken).toBe(false);
         expect(podSpec.securityContext?.runAsNonRoot).toBe(true);
         expect(podSpec.securityContext?.seccompProfile?.type).toBe('RuntimeDefault');
+        for (const container of podSpec.containers) expect(container.command).toBeUndefined();
+        // An init container runs a mounted script, never Gadgetron.
+        for (const container of podSpec.initContainers ?? []) {
+          expect(container.command?.slice(0, 1)).toEqual(['/bin/bash']);
+        }
         for (const container of [...podSpec.containers, ...(podSpec.initContainers ?? [])]) {
-          expect(container.command).toBeUndefined();
           expect(container.securityContext?.allowPrivilegeEscalation).toBe(false);
           expect(container.securityContext?.capabilities?.drop).toEqual(['ALL']);
         }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -8,7 +8,9 @@ import type { Running } from './run.ts';
 import { eventually, run, sleep } from './run.ts';
 
 // Real sockets on loopback; the script reads the real /proc/net tables.
-const FAST = { DRAIN_POLL_SECONDS: '0.1', DRAIN_SETTLE_SECONDS: '0', DRAIN_LOG: '/dev/stderr' };
+const FAST = { DRAIN_POLL_SECONDS: '0.1', DRAIN_SETTLE_SECONDS: '0' };
+/** How long a reaction to a change may take: 100 polls of 0.1 s, for a busy 2-core machine. */
+const REACTION_MS = 10_000;
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -47,10 +49,23 @@ async function dial(host: string, port: number, listener?: Listener): Promise<So
   return socket;
 }
 
-function drain(env: Record<string, string>): Running {
-  const running = run('drain.sh', { ...FAST, ...env });
-  cleanups.push(() => running.child.kill('SIGKILL'));
-  return running;
+type Drain = Running & {
+  /** The termination message so far ('' before the script wrote one). */
+  message(): string;
+};
+
+function drain(env: Record<string, string>): Drain {
+  const dir = mkdtempSync(join(tmpdir(), 'drain-log-'));
+  const log = join(dir, 'termination-log');
+  const running = run('drain.sh', { ...FAST, DRAIN_TERMINATION_LOG: log, ...env });
+  cleanups.push(() => {
+    running.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    ...running,
+    message: () => (existsSync(log) ? readFileSync(log, 'utf8') : '')
+  };
 }
 
 describe('drain.sh', () => {
@@ -61,6 +76,7 @@ describe('drain.sh', () => {
     expect(await running.exited(5000)).toBe(0);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(running.output()).toContain(`no connection on port ${port}`);
+    expect(running.message()).toBe('drained after 0 s, 0 connection(s)\n');
   });
 
   test('waits while a client is connected and returns soon after it leaves', async () => {
@@ -79,8 +95,9 @@ describe('drain.sh', () => {
 
     const closedAt = Date.now();
     client.destroy();
-    expect(await running.exited(3000)).toBe(0);
-    expect(Date.now() - closedAt).toBeLessThan(2500);
+    // Polls every 0.1 s: within a second, or a few on a busy machine.
+    expect(await running.exited(REACTION_MS)).toBe(0);
+    expect(Date.now() - closedAt).toBeLessThan(REACTION_MS);
   });
 
   test('keeps waiting until the last of several connections is gone', async () => {
@@ -91,15 +108,19 @@ describe('drain.sh', () => {
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
     expect(
-      await eventually(() => running.output().includes('waiting for 2 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 2 connection(s)'), REACTION_MS)
     ).toBe(true);
+    expect(running.message()).toMatch(/^draining for \d+ s, 2 connection\(s\) open\n$/);
     first.destroy();
     expect(
-      await eventually(() => running.output().includes('waiting for 1 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 1 connection(s)'), REACTION_MS)
     ).toBe(true);
     expect(await running.exited(500)).toBeNull();
+    expect(running.message()).toMatch(/^draining for \d+ s, 1 connection\(s\) open\n$/);
     second.destroy();
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(REACTION_MS)).toBe(0);
+    // The outcome, as `kubectl describe pod` shows it: every connection seen counts.
+    expect(running.message()).toMatch(/^drained after \d+ s, 2 connection\(s\)\n$/);
   });
 
   test('sees IPv6 connections', async () => {
@@ -135,6 +156,19 @@ describe('drain.sh', () => {
     expect(running.output()).not.toContain('waiting');
   });
 
+  test('settles for 60 s unless told otherwise', async () => {
+    const { port } = await listen('127.0.0.1');
+    const { DRAIN_SETTLE_SECONDS: _settle, ...withoutSettle } = FAST;
+    const running = run('drain.sh', {
+      ...withoutSettle,
+      DRAIN_PORT: String(port),
+      DRAIN_TERMINATION_LOG: '/dev/null'
+    });
+    cleanups.push(() => running.child.kill('SIGKILL'));
+    // Far from 60 s, but ten times what a drain with nothing to wait for takes (see above).
+    expect(await running.exited(3000)).toBeNull();
+  });
+
   test('waits at least the settle time, then returns', async () => {
     const { port } = await listen('127.0.0.1');
     const started = Date.now();
@@ -148,6 +182,17 @@ describe('drain.sh', () => {
     const running = drain({ DRAIN_PROC_NET_DIR: '/nonexistent', DRAIN_PORT: '9002' });
     expect(await running.exited(3000)).toBe(0);
     expect(running.output()).toContain('cannot read /nonexistent/tcp');
+    expect(running.message()).toContain('not drained: cannot read /nonexistent/tcp');
+  });
+
+  test('runs on when the termination log cannot be written', async () => {
+    const { port } = await listen('127.0.0.1');
+    const running = drain({
+      DRAIN_PORT: String(port),
+      DRAIN_TERMINATION_LOG: '/nonexistent/termination-log'
+    });
+    expect(await running.exited(5000)).toBe(0);
+    expect(running.output()).toContain(`no connection on port ${port}`);
   });
 
   test('rejects an invalid port', async () => {

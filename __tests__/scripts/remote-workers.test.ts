@@ -30,24 +30,75 @@ async function workers(
 const WORKER_LIST = /^\[("\d{1,3}(\.\d{1,3}){3}:\d+"(,(?=")|(?=\])))*\]\n$/;
 
 describe('remote-workers.sh', () => {
-  test('lists every resolved address once, in numeric order, with the worker port', async () => {
-    const getent = fakeGetent(`cat <<'ANSWER'
+  const ANSWER = `cat <<'ANSWER'
 10.244.1.10     STREAM gadgetron-workers.gadgetron.svc.cluster.local
 10.244.1.10     DGRAM
 10.244.1.10     RAW
 10.244.0.9      STREAM
 10.244.0.9      DGRAM
 10.244.1.9      STREAM
-ANSWER`);
+10.244.2.7      STREAM
+ANSWER`;
+
+  test('lists every resolved address once, this pod first, with the worker port', async () => {
+    const getent = fakeGetent(ANSWER);
     const { stdout, code } = await workers({
       GADGETRON_WORKER_SERVICE: 'gadgetron-workers',
+      GADGETRON_POD_IP: '10.244.1.9',
       REMOTE_WORKERS_GETENT: getent.path
     });
     expect(code).toBe(0);
-    expect(stdout).toBe('["10.244.0.9:9002","10.244.1.9:9002","10.244.1.10:9002"]\n');
     expect(stdout).toMatch(WORKER_LIST);
-    expect(JSON.parse(stdout)).toEqual(['10.244.0.9:9002', '10.244.1.9:9002', '10.244.1.10:9002']);
+    const list = JSON.parse(stdout) as string[];
+    expect(list[0]).toBe('10.244.1.9:9002');
+    expect([...list].sort()).toEqual(
+      ['10.244.0.9:9002', '10.244.1.10:9002', '10.244.1.9:9002', '10.244.2.7:9002'].sort()
+    );
     expect(getent.args()).toBe('ahostsv4\ngadgetron-workers\n');
+  });
+
+  test('the other pods come in a different order from one call to the next', async () => {
+    const getent = fakeGetent(ANSWER);
+    const env = {
+      GADGETRON_WORKER_SERVICE: 'gadgetron-workers',
+      GADGETRON_POD_IP: '10.244.1.9',
+      REMOTE_WORKERS_GETENT: getent.path
+    };
+    // 3 others: 6 orders. The chance that 24 calls all start with the same one is 3 * (1/3)^24.
+    const firsts = new Set<string>();
+    const orders = new Set<string>();
+    for (let i = 0; i < 24; i++) {
+      const list = JSON.parse((await workers(env)).stdout) as string[];
+      expect(list[0]).toBe('10.244.1.9:9002');
+      expect(list).toHaveLength(4);
+      firsts.add(list[1]!);
+      orders.add(list.join(','));
+    }
+    expect(firsts.size).toBeGreaterThan(1);
+    expect(orders.size).toBeGreaterThan(2);
+  });
+
+  test('a pod that is not in the answer (yet) still lists itself first', async () => {
+    const { stdout } = await workers({
+      GADGETRON_WORKER_SERVICE: 'workers',
+      GADGETRON_POD_IP: '10.0.0.9',
+      REMOTE_WORKERS_GETENT: fakeGetent(`echo '10.0.0.1 STREAM workers'`).path
+    });
+    expect(JSON.parse(stdout)).toEqual(['10.0.0.9:9002', '10.0.0.1:9002']);
+  });
+
+  test('without a valid GADGETRON_POD_IP every resolved pod is listed, once', async () => {
+    for (const ip of [undefined, 'not-an-ip', '10.0.0.256']) {
+      const { stdout } = await workers({
+        GADGETRON_WORKER_SERVICE: 'gadgetron-workers',
+        ...(ip === undefined ? {} : { GADGETRON_POD_IP: ip }),
+        REMOTE_WORKERS_GETENT: fakeGetent(ANSWER).path
+      });
+      expect(stdout).toMatch(WORKER_LIST);
+      expect((JSON.parse(stdout) as string[]).sort()).toEqual(
+        ['10.244.0.9:9002', '10.244.1.10:9002', '10.244.1.9:9002', '10.244.2.7:9002'].sort()
+      );
+    }
   });
 
   test('uses GADGETRON_WORKER_PORT', async () => {

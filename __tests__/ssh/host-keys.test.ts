@@ -8,7 +8,8 @@ import {
   hostKeysFromSecretData,
   hostKeysToSecretData,
   knownHostsLines,
-  parseHostKey
+  parseHostKey,
+  retiredHostKeysFromSecretData
 } from '../../src/ssh/host-keys.ts';
 import type { HostKey } from '../../src/ssh/host-keys.ts';
 import { keygenFingerprints, requireSshKeygen, sshKeygen, tempDir } from './ssh-keygen.ts';
@@ -36,13 +37,12 @@ function decodeContainer(pem: string): Buffer {
 }
 
 describe('generated host keys', () => {
-  test('one key of each algorithm, with the expected types and sizes', () => {
+  test('one key of each served algorithm (no NIST curve), with the expected types and sizes', () => {
     expect(generated.map(k => [k.algorithm, k.type, k.bits, k.fileName])).toEqual([
       ['ed25519', 'ssh-ed25519', 256, 'ssh_host_ed25519_key'],
-      ['ecdsa', 'ecdsa-sha2-nistp256', 256, 'ssh_host_ecdsa_key'],
-      ['rsa', 'ssh-rsa', 3072, 'ssh_host_rsa_key']
+      ['rsa', 'ssh-rsa', 4096, 'ssh_host_rsa_key']
     ]);
-    expect(new Set(generated.map(k => k.fingerprint)).size).toBe(3);
+    expect(new Set(generated.map(k => k.fingerprint)).size).toBe(2);
   });
 
   test.each(HOST_KEY_ALGORITHMS)(
@@ -149,20 +149,30 @@ describe('reading host keys back', () => {
 describe('Secret data', () => {
   test('round-trips through base64 Secret data keyed by file name', () => {
     const data = hostKeysToSecretData(generated);
-    expect(Object.keys(data)).toEqual([
-      'ssh_host_ed25519_key',
-      'ssh_host_ecdsa_key',
-      'ssh_host_rsa_key'
-    ]);
+    expect(Object.keys(data)).toEqual(['ssh_host_ed25519_key', 'ssh_host_rsa_key']);
     expect(Buffer.from(data.ssh_host_rsa_key!, 'base64').toString('utf8')).toBe(
-      generated[2]!.privateKey
+      generated[1]!.privateKey
     );
     expect(hostKeysFromSecretData({ ...data, 'other-entry': 'aGVsbG8=' })).toEqual(generated);
   });
 
   test('a subset of keys is read in algorithm order', () => {
-    const data = hostKeysToSecretData([generated[2]!, generated[0]!]);
+    const data = hostKeysToSecretData([generated[1]!, generated[0]!]);
     expect(hostKeysFromSecretData(data).map(k => k.algorithm)).toEqual(['ed25519', 'rsa']);
+  });
+
+  test('an ECDSA key of an earlier version is not served, only reported as retired', () => {
+    const made = sshKeygen(dir, 'retired-ecdsa', 'ecdsa', 256);
+    const data = {
+      ...hostKeysToSecretData(generated),
+      ssh_host_ecdsa_key: Buffer.from(made.privateKey).toString('base64')
+    };
+    expect(hostKeysFromSecretData(data)).toEqual(generated);
+    const retired = retiredHostKeysFromSecretData(data);
+    expect(retired.map(k => [k.type, k.fileName, k.publicKey])).toEqual([
+      ['ecdsa-sha2-nistp256', 'ssh_host_ecdsa_key', made.publicKey]
+    ]);
+    expect(retiredHostKeysFromSecretData(hostKeysToSecretData(generated))).toEqual([]);
   });
 
   test('a key stored under another algorithm name is refused', () => {
@@ -173,7 +183,10 @@ describe('Secret data', () => {
   });
 
   test('an entry that is not a key is refused with its name', () => {
-    expect(() => hostKeysFromSecretData({ ssh_host_ecdsa_key: 'aGVsbG8=' })).toThrow(
+    expect(() => hostKeysFromSecretData({ ssh_host_rsa_key: 'aGVsbG8=' })).toThrow(
+      /^host key ssh_host_rsa_key cannot be read: not an OpenSSH private key$/
+    );
+    expect(() => retiredHostKeysFromSecretData({ ssh_host_ecdsa_key: 'aGVsbG8=' })).toThrow(
       /^host key ssh_host_ecdsa_key cannot be read: not an OpenSSH private key$/
     );
   });
@@ -185,7 +198,7 @@ describe('known_hosts lines', () => {
       `20.1.2.3 ${generated[0]!.publicKey.split(' ').slice(0, 2).join(' ')}`
     ]);
     const lines = knownHostsLines('jump.example.org', 2222, generated);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(2);
     for (const [i, line] of lines.entries()) {
       const [type, data] = generated[i]!.publicKey.split(' ');
       expect(line).toBe(`[jump.example.org]:2222 ${type} ${data}`);

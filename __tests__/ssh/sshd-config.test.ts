@@ -55,7 +55,13 @@ describe('renderSshdConfig', () => {
     ['UseDNS', 'no'],
     ['StrictModes', 'yes'],
     ['PidFile', 'none'],
-    ['HostKey', '/run/jumpserver/host-keys/ssh_host_ed25519_key']
+    ['HostKey', '/run/jumpserver/host-keys/ssh_host_ed25519_key'],
+    ['DebianBanner', 'no'],
+    ['PerSourceMaxStartups', '5'],
+    ['PerSourceNetBlockSize', '32:64'],
+    ['MaxStartups', '10:30:60'],
+    ['UnusedConnectionTimeout', '300'],
+    ['LoginGraceTime', '20']
   ])('%s %s, given once', (name, value) => {
     expect(config.get(name.toLowerCase())).toEqual([value]);
   });
@@ -64,6 +70,20 @@ describe('renderSshdConfig', () => {
     expect(config.has('disableforwarding')).toBe(false);
     expect(config.has('subsystem')).toBe(false);
     expect(config.has('listenaddress')).toBe(false);
+  });
+
+  test('no NIST curve in key exchanges or host keys', () => {
+    for (const name of ['kexalgorithms', 'hostkeyalgorithms']) {
+      const list = config.get(name)![0]!.split(',');
+      expect(list.length).toBeGreaterThan(1);
+      expect(list.filter(a => /nistp|ecdsa|ecdh/.test(a))).toEqual([]);
+    }
+  });
+
+  test('one source can hold fewer unauthenticated slots than MaxStartups refuses at', () => {
+    const perSource = Number(config.get('persourcemaxstartups')![0]);
+    const [, , full] = config.get('maxstartups')![0]!.split(':').map(Number);
+    expect(perSource).toBeLessThan(full!);
   });
 
   test('MaxAuthTries and LoginGraceTime are low', () => {
@@ -106,7 +126,8 @@ describe('renderSshdConfig', () => {
     ['a path with a space', { authorizedKeysPath: '/a b' }, 'authorizedKeysPath must be'],
     ['a path with ..', { authorizedKeysPath: '/run/../etc/x' }, 'authorizedKeysPath must be'],
     ['a zero keep-alive', { clientAliveInterval: 0 }, 'clientAliveInterval must be'],
-    ['a zero count max', { clientAliveCountMax: 0 }, 'clientAliveCountMax must be']
+    ['a zero count max', { clientAliveCountMax: 0 }, 'clientAliveCountMax must be'],
+    ['a zero login grace time', { loginGraceTime: 0 }, 'loginGraceTime must be']
   ])('refuses %s', (_, change, message) => {
     expect(() => renderSshdConfig({ ...base, ...change })).toThrow(message);
   });
@@ -130,9 +151,10 @@ describe('container layout', () => {
         hostKeyFileNames: ['ssh_host_ed25519_key', 'ssh_host_rsa_key']
       })
     );
+    // RSA's first: sshd offers host key algorithms in HostKey order, which ssh-audit compares.
     expect(map.get('hostkey')).toEqual([
-      '/run/jumpserver/host-keys/ssh_host_ed25519_key',
-      '/run/jumpserver/host-keys/ssh_host_rsa_key'
+      '/run/jumpserver/host-keys/ssh_host_rsa_key',
+      '/run/jumpserver/host-keys/ssh_host_ed25519_key'
     ]);
     expect(map.get('authorizedkeysfile')).toEqual(['/run/jumpserver/authorized_keys']);
     expect(map.get('allowusers')).toEqual(['gadgetron']);

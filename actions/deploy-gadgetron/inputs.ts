@@ -37,6 +37,7 @@ const FIELDS = {
   'storage-server': field(boolean, { required: true }),
   'storage-server-image': field(imageReference, { required: true }),
   'termination-grace-period': field(integer(30, 7 * 24 * 3600), { required: true }),
+  'drain-settle-time': field(integer(0, 3600), { required: true }),
   'remote-workers': field(boolean, { required: true }),
   timeout: field(duration(), { required: true }),
   'rollback-on-failure': field(boolean, { required: true }),
@@ -77,8 +78,25 @@ export function readDeployInputs(source?: Parameters<typeof readInputs>[1]): Dep
       )
     );
   }
+  if (inputs['drain-settle-time'] >= inputs['termination-grace-period']) {
+    problems.push(
+      new InputProblem(
+        'drain-settle-time',
+        `${inputs['drain-settle-time']} is not below termination-grace-period (${inputs['termination-grace-period']})`,
+        'seconds below termination-grace-period'
+      )
+    );
+  }
   if (problems.length > 0) throw new InvalidInputs(problems);
   return inputs;
+}
+
+/** The memory limit: the one given, or twice the request (same unit). */
+export function memoryLimit(inputs: DeployInputs): string {
+  const given = inputs['memory-limit'];
+  if (given) return given;
+  const [, amount, unit] = /^(\d+)(\D+)$/.exec(inputs['memory-request']) ?? [];
+  return `${Number(amount) * 2}${unit}`;
 }
 
 function millicores(quantity: string): number {

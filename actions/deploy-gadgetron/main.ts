@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
-import type { DeployInputs } from './inputs.ts';
+import { memoryLimit, type DeployInputs } from './inputs.ts';
 import { renderGadgetron, toYaml, type GadgetronSpec } from '../../src/render/gadgetron.ts';
 import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
@@ -110,7 +110,7 @@ function gadgetronSpec(inputs: DeployInputs): GadgetronSpec {
       cpuRequest: inputs['cpu-request'],
       memoryRequest: inputs['memory-request'],
       cpuLimit: inputs['cpu-limit'],
-      memoryLimit: inputs['memory-limit'],
+      memoryLimit: memoryLimit(inputs),
       gpus: inputs.gpus
     },
     nodeSelector: inputs['node-selector'] ?? {},
@@ -121,6 +121,7 @@ function gadgetronSpec(inputs: DeployInputs): GadgetronSpec {
       ? { image: inputs['storage-server-image'].reference }
       : undefined,
     terminationGracePeriodSeconds: inputs['termination-grace-period'],
+    drainSettleSeconds: inputs['drain-settle-time'],
     remoteWorkers: inputs['remote-workers']
   };
 }
@@ -256,8 +257,9 @@ function matchLabels(
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {
   for (const problem of rollout.problems) {
+    const what = problem.kind === 'waiting' ? 'waits for a dependency' : 'cannot run';
     core.error(
-      `Pod ${problem.pod}: ${problem.reason}${problem.message ? `: ${problem.message}` : ''}`
+      `Pod ${problem.pod} ${what} (${problem.reason})${problem.message ? `: ${problem.message}` : ''}`
     );
   }
   if (rollout.events.length > 0) core.info(`Recent events:\n  ${rollout.events.join('\n  ')}`);

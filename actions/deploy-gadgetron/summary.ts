@@ -66,7 +66,11 @@ export function renderDeploySummary(report: DeployReport): string {
       : '### Changes\n\nNothing changed: the cluster already matched.'
   );
   if (rollout && rollout.result !== 'complete') {
-    const problems = rollout.problems.map(p => [p.pod, p.reason, p.message]);
+    const problems = rollout.problems.map(p => [
+      p.pod,
+      p.kind === 'waiting' ? `${p.reason}: waits for a dependency` : `${p.reason}: cannot run`,
+      p.message
+    ]);
     if (problems.length > 0)
       parts.push(
         `### Pods that could not start\n\n${table(['Pod', 'Reason', 'Message'], problems)}`

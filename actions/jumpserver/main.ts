@@ -22,6 +22,7 @@ import {
   HOST_KEY_ALGORITHMS,
   hostKeysFromSecretData,
   knownHostsLines,
+  retiredHostKeysFromSecretData,
   type HostKey
 } from '../../src/ssh/host-keys.ts';
 import { LOGIN_USER } from '../../src/ssh/layout.ts';
@@ -108,7 +109,8 @@ export async function deployJumpserver(inputs: JumpserverInputs): Promise<void> 
     sshCommand,
     knownHosts,
     hostKeys: hostKeys.keys,
-    hostKeyOrigin: hostKeys.origin
+    hostKeyOrigin: hostKeys.origin,
+    droppedHostKeys: hostKeys.dropped
   };
   await writeJumpserverSummary(report);
 }
@@ -217,7 +219,7 @@ async function resolveTarget(client: KubeClient, inputs: JumpserverInputs): Prom
 async function loadHostKeys(
   client: KubeClient,
   inputs: JumpserverInputs
-): Promise<{ keys: HostKey[]; origin: HostKeyOrigin }> {
+): Promise<{ keys: HostKey[]; origin: HostKeyOrigin; dropped: HostKey[] }> {
   const name = jumpserverNames(inputs.name).hostKeys;
   const comment = `${inputs.name}.${inputs.namespace}`;
   const generate = (): HostKey[] => HOST_KEY_ALGORITHMS.map(a => generateHostKey(a, comment));
@@ -225,7 +227,7 @@ async function loadHostKeys(
     core.info(
       'rotate-host-keys is set: generating new host keys. Clients must update their known_hosts.'
     );
-    return { keys: generate(), origin: 'rotated' };
+    return { keys: generate(), origin: 'rotated', dropped: [] };
   }
   let secret: V1Secret | undefined;
   try {
@@ -245,11 +247,13 @@ async function loadHostKeys(
     core.info(
       `No host keys yet: generating them; they are kept in Secret ${inputs.namespace}/${name}.`
     );
-    return { keys: generate(), origin: 'generated' };
+    return { keys: generate(), origin: 'generated', dropped: [] };
   }
   let kept: HostKey[];
+  let dropped: HostKey[];
   try {
     kept = hostKeysFromSecretData(secret.data ?? {});
+    dropped = retiredHostKeysFromSecretData(secret.data ?? {});
   } catch (error) {
     throw new ActionFailure(
       `The host key Secret ${inputs.namespace}/${name} cannot be used: ${(error as Error).message}. ` +
@@ -264,7 +268,14 @@ async function loadHostKeys(
     `Keeping the ${kept.length} host key(s) in Secret ${inputs.namespace}/${name}` +
       (added > 0 ? `; generated ${added} missing one(s).` : '.')
   );
-  return { keys, origin: added > 0 ? 'completed' : 'kept' };
+  for (const key of dropped) {
+    core.warning(
+      `The ${key.type} host key ${key.fingerprint} is no longer served (NIST curves fail ssh-audit's hardened policy) and is removed from Secret ${inputs.namespace}/${name}. ` +
+        'Clients that trust only that key must add one of the known-hosts lines of this run.',
+      { title: 'ECDSA host key dropped' }
+    );
+  }
+  return { keys, origin: added > 0 ? 'completed' : 'kept', dropped };
 }
 
 async function apply(

@@ -17,6 +17,8 @@ export interface JumpserverReport {
   /** Only the public parts are written: type, bits, fingerprint. */
   hostKeys: HostKey[];
   hostKeyOrigin: HostKeyOrigin;
+  /** Keys of algorithms no longer served that this run removed from the Secret. */
+  droppedHostKeys: HostKey[];
 }
 
 const ORIGINS: Record<HostKeyOrigin, string> = {
@@ -54,6 +56,21 @@ export function renderJumpserverSummary(report: JumpserverReport): string {
       ['Type', 'Bits', 'Fingerprint'],
       report.hostKeys.map(key => [key.type, String(key.bits), inlineCode(key.fingerprint)])
     ),
+    ...(report.droppedHostKeys.length > 0
+      ? [
+          '### Host keys removed',
+          "These keys are no longer served: NIST curves fail ssh-audit's hardened policy. " +
+            'Clients that trusted only one of them must add a known_hosts line above.\n\n' +
+            table(
+              ['Type', 'Bits', 'Fingerprint'],
+              report.droppedHostKeys.map(key => [
+                key.type,
+                String(key.bits),
+                inlineCode(key.fingerprint)
+              ])
+            )
+        ]
+      : []),
     '### Allowed networks',
     spec.allowedCidrs.map(cidr => `- ${inlineCode(cidr)}`).join('\n'),
     changes.length > 0

@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { V1ContainerStatus, V1Deployment, V1Pod } from '@kubernetes/client-node';
 
 /** Container states from which a pod will not become ready without someone changing something. */
 const STUCK_REASONS = new Set([
@@ -11,19 +11,33 @@ const STUCK_REASONS = new Set([
 ]);
 
 /**
- * A few restarts are normal while a dependency comes up (Gadgetron exits when the storage
- * server does not answer within seconds); this many mean the container itself is broken.
+ * A few restarts can happen while a dependency comes and goes; this many mean the container
+ * itself is broken. (Dependencies are waited for by init containers, see below.)
  */
 const CRASH_RESTARTS = 3;
 
+/**
+ * Why a pod of the new version is not ready. `broken`: the version cannot run (an image that
+ * cannot be pulled, a main container that keeps crashing), so the rollout fails at once.
+ * `waiting`: an init container has not finished, which is how a pod waits for a dependency
+ * (Gadgetron's storage server); even when it fails and is restarted, the image is fine and the
+ * rollout waits on, until its timeout.
+ */
 export interface PodProblem {
   readonly pod: string;
+  readonly kind: 'broken' | 'waiting';
   readonly reason: string;
   readonly message: string;
 }
 
 export type RolloutState =
-  | { readonly state: 'progressing'; readonly summary: string; readonly pendingForNodes: number }
+  | {
+      readonly state: 'progressing';
+      readonly summary: string;
+      readonly pendingForNodes: number;
+      /** Pods whose init containers have not finished. */
+      readonly waiting: readonly PodProblem[];
+    }
   | { readonly state: 'complete'; readonly summary: string }
   | {
       readonly state: 'failed';
@@ -50,7 +64,9 @@ export function assessRollout(
   const summary = `${updated}/${desired} updated, ${ready}/${desired} ready`;
 
   const deadline = status.conditions?.find(c => c.type === 'Progressing' && c.status === 'False');
-  const problems = stuckPods(deployment, pods);
+  const all = podProblems(deployment, pods);
+  const problems = all.filter(p => p.kind === 'broken');
+  const waiting = all.filter(p => p.kind === 'waiting');
   if (problems.length > 0) {
     return {
       state: 'failed',
@@ -79,13 +95,16 @@ export function assessRollout(
     return {
       state: 'progressing',
       summary: 'waiting for the new specification to be observed',
-      pendingForNodes: 0
+      pendingForNodes: 0,
+      waiting: []
     };
   }
   if (updated >= desired && total <= updated && available >= updated) {
     return { state: 'complete', summary };
   }
-  return { state: 'progressing', summary, pendingForNodes: pending };
+  const dependency =
+    waiting.length > 0 ? `; ${waiting.length} pod(s) wait in an init container` : '';
+  return { state: 'progressing', summary: summary + dependency, pendingForNodes: pending, waiting };
 }
 
 /**
@@ -99,21 +118,27 @@ function missingClaim(pod: V1Pod): string | undefined {
   return /persistentvolumeclaim "([^"]+)" not found/.exec(scheduled.message ?? '')?.[1];
 }
 
-function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem[] {
+function podProblems(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem[] {
   const images = (deployment.spec?.template.spec?.containers ?? []).map(c => c.image).join(',');
   const problems: PodProblem[] = [];
   for (const pod of pods) {
     if (pod.metadata?.deletionTimestamp) continue;
     // Only pods of the version being rolled out: an old pod's troubles are not this rollout's.
     if ((pod.spec?.containers ?? []).map(c => c.image).join(',') !== images) continue;
+    const name = pod.metadata?.name ?? '?';
     const claim = missingClaim(pod);
     if (claim) {
       problems.push({
-        pod: pod.metadata?.name ?? '?',
+        pod: name,
+        kind: 'broken',
         reason: 'PersistentVolumeClaimNotFound',
         message: `the PersistentVolumeClaim "${claim}" does not exist in namespace ${pod.metadata?.namespace}`
       });
       continue;
+    }
+    for (const container of pod.status?.initContainerStatuses ?? []) {
+      const problem = initProblem(container);
+      if (problem) problems.push({ pod: name, ...problem });
     }
     for (const container of pod.status?.containerStatuses ?? []) {
       const waiting = container.state?.waiting;
@@ -121,12 +146,38 @@ function stuckPods(deployment: V1Deployment, pods: readonly V1Pod[]): PodProblem
         waiting?.reason === 'CrashLoopBackOff' && container.restartCount >= CRASH_RESTARTS;
       if (waiting?.reason && (STUCK_REASONS.has(waiting.reason) || crashing)) {
         problems.push({
-          pod: pod.metadata?.name ?? '?',
+          pod: name,
+          kind: 'broken',
           reason: waiting.reason,
-          message: waiting.message ?? ''
+          // The crash's own words: its termination message, or the end of its log.
+          message: waiting.message || lastWords(container)
         });
       }
     }
   }
   return problems;
+}
+
+/** An unfinished init container: broken if its image cannot run, else waiting. */
+function initProblem(container: V1ContainerStatus): Omit<PodProblem, 'pod'> | undefined {
+  const state = container.state;
+  if (state?.terminated?.exitCode === 0) return undefined;
+  const reason = state?.waiting?.reason;
+  if (reason && STUCK_REASONS.has(reason)) {
+    return { kind: 'broken', reason: `Init:${reason}`, message: state?.waiting?.message ?? '' };
+  }
+  const restarts = container.restartCount > 0 ? `, ${container.restartCount} restart(s)` : '';
+  return {
+    kind: 'waiting',
+    reason: `Init:${reason ?? (state?.running ? 'Running' : (state?.terminated?.reason ?? 'Waiting'))}`,
+    message:
+      `init container ${container.name} has not finished${restarts}` +
+      (lastWords(container) ? `: ${lastWords(container)}` : '')
+  };
+}
+
+/** The termination message of the container's current or last run. */
+function lastWords(container: V1ContainerStatus): string {
+  const terminated = container.state?.terminated ?? container.lastState?.terminated;
+  return terminated?.message?.trim() ?? '';
 }

@@ -91,7 +91,13 @@ export async function waitForRollout(
     return { result: 'complete', deployment, elapsedMs };
   }
   const last = deployment ? assessRollout(deployment, pods, waitedForNodes) : undefined;
-  const problems = outcome !== 'timeout' && outcome.state === 'failed' ? outcome.problems : [];
+  // At the deadline, the pods still waiting on a dependency are what held the rollout up.
+  const problems =
+    outcome !== 'timeout' && outcome.state === 'failed'
+      ? outcome.problems
+      : last?.state === 'progressing'
+        ? last.waiting
+        : [];
   const names = new Set([watch.name, ...pods.map(p => p.metadata?.name ?? '')]);
   return {
     result: outcome === 'timeout' ? 'timeout' : 'failed',

@@ -30,8 +30,13 @@ const GPU_RESOURCE = 'nvidia.com/gpu';
 const REMOTE_WORKER_ENV = [
   'GADGETRON_REMOTE_WORKER_COMMAND',
   'GADGETRON_WORKER_SERVICE',
-  'GADGETRON_WORKER_PORT'
+  'GADGETRON_WORKER_PORT',
+  'GADGETRON_POD_IP'
 ];
+/** The init container that waits for the storage server, and where it is told the address. */
+const STORAGE_WAIT = 'wait-for-storage';
+const STORAGE_URL_ENV = 'STORAGE_URL';
+const DRAIN_SETTLE_ENV = 'DRAIN_SETTLE_SECONDS';
 
 /** Apply order: what others refer to comes first. */
 const KIND_ORDER = [
@@ -123,12 +128,17 @@ function configureServer(
     else args[e + 1] = storageUrl(args[e + 1] ?? '', rename);
   }
   server.args = args;
+  configureStorageWait(pod, spec, rename);
 
   const env = (server.env ?? []).filter(
     v => spec.remoteWorkers || !REMOTE_WORKER_ENV.includes(v.name)
   );
   for (const v of env) {
     if (v.name === 'GADGETRON_WORKER_SERVICE' && v.value) v.value = rename(v.value);
+    if (v.name === DRAIN_SETTLE_ENV) v.value = String(spec.drainSettleSeconds);
+  }
+  if (!env.some(v => v.name === DRAIN_SETTLE_ENV)) {
+    throw new Error(`the Gadgetron base sets no ${DRAIN_SETTLE_ENV}`);
   }
   server.env = env;
 
@@ -152,6 +162,28 @@ function configureServer(
   if (spec.tolerations.length > 0) pod.tolerations = spec.tolerations.map(t => ({ ...t }));
   else delete pod.tolerations;
   pod.terminationGracePeriodSeconds = spec.terminationGracePeriodSeconds;
+}
+
+/**
+ * The init container runs Gadgetron's image and waits for the renamed storage Service; without
+ * a shared storage server there is nothing to wait for.
+ */
+function configureStorageWait(
+  pod: V1PodSpec,
+  spec: GadgetronSpec,
+  rename: (name: string) => string
+): void {
+  const wait = pod.initContainers?.find(c => c.name === STORAGE_WAIT);
+  if (wait === undefined) throw new Error(`the Gadgetron base has no ${STORAGE_WAIT} container`);
+  if (spec.storageServer === undefined) {
+    pod.initContainers = pod.initContainers?.filter(c => c !== wait);
+    if (pod.initContainers?.length === 0) delete pod.initContainers;
+    return;
+  }
+  wait.image = spec.image;
+  const url = wait.env?.find(v => v.name === STORAGE_URL_ENV);
+  if (url?.value === undefined) throw new Error(`${STORAGE_WAIT} has no ${STORAGE_URL_ENV}`);
+  url.value = storageUrl(url.value, rename);
 }
 
 function configureStorage(

@@ -29,6 +29,11 @@ export interface GadgetronSpec {
   /** The shared storage server; undefined: none, each Gadgetron process runs a private one. */
   storageServer?: { image: string };
   terminationGracePeriodSeconds: number;
+  /**
+   * Seconds a terminating pod keeps serving (drain.sh) even with no connection open, while it
+   * leaves the workers' DNS answer; below terminationGracePeriodSeconds.
+   */
+  drainSettleSeconds: number;
   /** Whether Gadgetron discovers the other pods as remote workers. */
   remoteWorkers: boolean;
 }
@@ -103,6 +108,14 @@ export function specProblems(spec: GadgetronSpec): string[] {
   }
   if (!isInteger(spec.terminationGracePeriodSeconds, 0)) {
     problems.push(`terminationGracePeriodSeconds must be a whole number of seconds`);
+  }
+  if (
+    !isInteger(spec.drainSettleSeconds, 0) ||
+    spec.drainSettleSeconds >= spec.terminationGracePeriodSeconds
+  ) {
+    problems.push(
+      `drainSettleSeconds must be a whole number of seconds below terminationGracePeriodSeconds`
+    );
   }
   return problems;
 }

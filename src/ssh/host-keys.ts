@@ -10,9 +10,17 @@ import { publicBlobOf } from './key-object-blob.ts';
 import type { HostKeyType } from './key-object-blob.ts';
 import { decodeOpenSshPrivateKey, encodeOpenSshPrivateKey } from './openssh-private-key.ts';
 
+/** What a host key file can hold. */
 export type HostKeyAlgorithm = 'ed25519' | 'ecdsa' | 'rsa';
 
-export const HOST_KEY_ALGORITHMS: readonly HostKeyAlgorithm[] = ['ed25519', 'ecdsa', 'rsa'];
+/**
+ * The host keys the jump server generates and serves. ECDSA (a NIST curve) fails ssh-audit's
+ * hardened policy: an ECDSA key left in a Secret by an earlier version is read only to be
+ * reported and dropped (see {@link retiredHostKeysFromSecretData}).
+ */
+export const HOST_KEY_ALGORITHMS = ['ed25519', 'rsa'] as const;
+export type ServedHostKeyAlgorithm = (typeof HOST_KEY_ALGORITHMS)[number];
+const RETIRED_HOST_KEY_ALGORITHMS = ['ecdsa'] as const;
 
 /** File names used in the host key Secret and inside the container. */
 export const HOST_KEY_FILE_NAMES: Readonly<Record<HostKeyAlgorithm, string>> = {
@@ -21,7 +29,8 @@ export const HOST_KEY_FILE_NAMES: Readonly<Record<HostKeyAlgorithm, string>> = {
   rsa: 'ssh_host_rsa_key'
 };
 
-export const RSA_HOST_KEY_BITS = 3072;
+/** ssh-audit's hardened policy asks for 4096-bit RSA host keys. */
+export const RSA_HOST_KEY_BITS = 4096;
 
 export interface HostKey {
   algorithm: HostKeyAlgorithm;
@@ -76,17 +85,15 @@ function describe(privateKey: string, type: HostKeyType, blob: Buffer, comment: 
   };
 }
 
-/** Generates one host key: ed25519, ECDSA on nistp256, or RSA of 3072 bits. */
+/** Generates one host key: ed25519, or RSA of {@link RSA_HOST_KEY_BITS} bits. */
 export function generateHostKey(
-  algorithm: HostKeyAlgorithm,
+  algorithm: ServedHostKeyAlgorithm,
   comment = 'gadgetron-jumpserver'
 ): HostKey {
   const { privateKey } =
     algorithm === 'ed25519'
       ? generateKeyPairSync('ed25519')
-      : algorithm === 'ecdsa'
-        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-        : generateKeyPairSync('rsa', { modulusLength: RSA_HOST_KEY_BITS });
+      : generateKeyPairSync('rsa', { modulusLength: RSA_HOST_KEY_BITS });
   const { type, blob } = publicBlobOf(privateKey);
   return describe(encodeOpenSshPrivateKey(privateKey, comment), type, blob, comment);
 }
@@ -120,8 +127,23 @@ export function hostKeysToSecretData(keys: readonly HostKey[]): Record<string, s
  * valid key of the algorithm its name says.
  */
 export function hostKeysFromSecretData(data: Readonly<Record<string, string>>): HostKey[] {
+  return readKeys(data, HOST_KEY_ALGORITHMS);
+}
+
+/**
+ * Host keys of algorithms the jump server no longer serves (ECDSA) found in a Secret's
+ * `data`: the next apply drops them, and the run says so.
+ */
+export function retiredHostKeysFromSecretData(data: Readonly<Record<string, string>>): HostKey[] {
+  return readKeys(data, RETIRED_HOST_KEY_ALGORITHMS);
+}
+
+function readKeys(
+  data: Readonly<Record<string, string>>,
+  algorithms: readonly HostKeyAlgorithm[]
+): HostKey[] {
   const keys: HostKey[] = [];
-  for (const algorithm of HOST_KEY_ALGORITHMS) {
+  for (const algorithm of algorithms) {
     const fileName = HOST_KEY_FILE_NAMES[algorithm];
     const encoded = data[fileName];
     if (encoded === undefined) continue;

@@ -10,6 +10,7 @@
  *   entrypoint copies the host keys and authorized_keys there with the
  *   ownership and modes sshd insists on; sshd_config refers to those copies.
  */
+import { HOST_KEY_FILE_NAMES } from './host-keys.ts';
 import { renderSshdConfig } from './sshd-config.ts';
 import type { SshdConfigOptions } from './sshd-config.ts';
 
@@ -42,11 +43,13 @@ export const CONTAINER_PORT = 2222;
 
 /**
  * The only Linux capabilities sshd needs in the container (drop ALL, add
- * these): switching to the login user and chrooting the pre-authentication
- * process into /run/sshd. The sshd tests run the entrypoint with exactly this
- * bounding set.
+ * these): switching to the login user, chrooting the pre-authentication
+ * process into /run/sshd, and KILL: at LoginGraceTime the monitor (root) ends
+ * that process (user sshd) with kill(), which fails without CAP_KILL and
+ * leaves a silent client holding its MaxStartups slot for ever. The sshd tests
+ * run the entrypoint with exactly this bounding set.
  */
-export const CONTAINER_CAPABILITIES = ['SETUID', 'SETGID', 'SYS_CHROOT'] as const;
+export const CONTAINER_CAPABILITIES = ['SETUID', 'SETGID', 'SYS_CHROOT', 'KILL'] as const;
 
 /** The user the image creates; the only one allowed to log in. */
 export const LOGIN_USER = 'gadgetron';
@@ -75,12 +78,27 @@ export type JumpserverConfigOptions = Omit<
   loginUser?: string;
 };
 
+/**
+ * HostKey lines in this order: sshd offers the key algorithms in the order of its HostKey
+ * lines, and ssh-audit's policy compares that list exactly (RSA's, then ed25519's).
+ */
+const HOST_KEY_LINE_ORDER: readonly string[] = [
+  HOST_KEY_FILE_NAMES.rsa,
+  HOST_KEY_FILE_NAMES.ed25519
+];
+
+function hostKeyLineRank(name: string): number {
+  const rank = HOST_KEY_LINE_ORDER.indexOf(name);
+  return rank < 0 ? HOST_KEY_LINE_ORDER.length : rank;
+}
+
 /** sshd_config for the container layout above (or a test's runtime dir). */
 export function renderJumpserverSshdConfig(options: JumpserverConfigOptions): string {
   const { hostKeyFileNames, runtimeDir, loginUser, ...rest } = options;
+  const ordered = [...hostKeyFileNames].sort((a, b) => hostKeyLineRank(a) - hostKeyLineRank(b));
   return renderSshdConfig({
     ...rest,
     loginUser: loginUser ?? LOGIN_USER,
-    ...runtimePaths(runtimeDir ?? CONTAINER_PATHS.runtimeDir, hostKeyFileNames)
+    ...runtimePaths(runtimeDir ?? CONTAINER_PATHS.runtimeDir, ordered)
   });
 }

@@ -28,6 +28,8 @@ export interface SshdConfigOptions {
   clientAliveInterval: number;
   /** Unanswered probes before the connection is dropped; default 3. */
   clientAliveCountMax?: number;
+  /** Seconds a client has to authenticate; default {@link LOGIN_GRACE_TIME}. */
+  loginGraceTime?: number;
   /** Absolute paths of the host private key files. */
   hostKeyPaths: readonly string[];
   /** Absolute path of the root-owned authorized_keys file shared by all users. */
@@ -38,15 +40,19 @@ export interface SshdConfigOptions {
   logLevel?: 'QUIET' | 'FATAL' | 'ERROR' | 'INFO' | 'VERBOSE' | 'DEBUG';
 }
 
+/**
+ * Key exchanges, ciphers, MACs and host key algorithms of ssh-audit's hardened OpenSSH
+ * server policy, in its order (it compares lists exactly): no NIST curves (`ecdh-sha2-nistp*`,
+ * ECDSA host keys), and the post-quantum sntrup761 hybrid first, as OpenSSH 9.x offers it.
+ * The group-exchange moduli come from the image's /etc/ssh/moduli (2048 bits and up).
+ */
 export const KEX_ALGORITHMS = [
   'sntrup761x25519-sha512@openssh.com',
   'curve25519-sha256',
   'curve25519-sha256@libssh.org',
-  'ecdh-sha2-nistp256',
-  'ecdh-sha2-nistp384',
-  'ecdh-sha2-nistp521',
   'diffie-hellman-group16-sha512',
-  'diffie-hellman-group18-sha512'
+  'diffie-hellman-group18-sha512',
+  'diffie-hellman-group-exchange-sha256'
 ];
 
 export const CIPHERS = [
@@ -59,17 +65,13 @@ export const CIPHERS = [
 ];
 
 export const MACS = [
-  'hmac-sha2-512-etm@openssh.com',
   'hmac-sha2-256-etm@openssh.com',
+  'hmac-sha2-512-etm@openssh.com',
   'umac-128-etm@openssh.com'
 ];
 
-export const HOST_KEY_SIGNATURE_ALGORITHMS = [
-  'ssh-ed25519',
-  'ecdsa-sha2-nistp256',
-  'rsa-sha2-512',
-  'rsa-sha2-256'
-];
+/** sshd lists them in the order of its HostKey lines: the RSA key's file comes first. */
+export const HOST_KEY_SIGNATURE_ALGORITHMS = ['rsa-sha2-512', 'rsa-sha2-256', 'ssh-ed25519'];
 
 /** Signature algorithms for the key types authorized-keys.ts accepts. */
 export const USER_KEY_SIGNATURE_ALGORITHMS = [
@@ -82,6 +84,22 @@ export const USER_KEY_SIGNATURE_ALGORITHMS = [
   'rsa-sha2-512',
   'rsa-sha2-256'
 ];
+
+/**
+ * Seconds a connection may stay unauthenticated. sshd's monitor (root) then ends the
+ * pre-authentication child (another user) with kill(), which needs CAP_KILL in a container.
+ */
+export const LOGIN_GRACE_TIME = 20;
+
+/**
+ * Unauthenticated connections at once: from one source (a /32 or /64: PerSourceNetBlockSize)
+ * and in all. A single address can then never take every MaxStartups slot.
+ */
+export const PER_SOURCE_MAX_STARTUPS = 5;
+export const MAX_STARTUPS = '10:30:60';
+
+/** Seconds an authenticated connection may hold no channel (no tunnel) before sshd ends it. */
+export const UNUSED_CONNECTION_TIMEOUT = 300;
 
 const HOST_NAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
@@ -123,6 +141,10 @@ function validate(options: SshdConfigOptions): void {
   }
   if (!Number.isInteger(options.clientAliveInterval) || options.clientAliveInterval < 1) {
     throw new Error('clientAliveInterval must be a positive whole number of seconds');
+  }
+  const grace = options.loginGraceTime ?? LOGIN_GRACE_TIME;
+  if (!Number.isInteger(grace) || grace < 1) {
+    throw new Error('loginGraceTime must be a positive whole number of seconds');
   }
   const countMax = options.clientAliveCountMax ?? 3;
   if (!Number.isInteger(countMax) || countMax < 1) {
@@ -168,9 +190,13 @@ export function renderSshdConfig(options: SshdConfigOptions): string {
     'UsePAM no',
     'StrictModes yes',
     'MaxAuthTries 3',
-    'LoginGraceTime 20',
-    'MaxStartups 10:30:60',
+    `LoginGraceTime ${options.loginGraceTime ?? LOGIN_GRACE_TIME}`,
+    `MaxStartups ${MAX_STARTUPS}`,
+    `PerSourceMaxStartups ${PER_SOURCE_MAX_STARTUPS}`,
+    'PerSourceNetBlockSize 32:64',
     'UseDNS no',
+    '# The version string names no distribution patch level.',
+    'DebianBanner no',
     '',
     '# Forwarding: local forwards to the target and nothing else.',
     'AllowTcpForwarding local',
@@ -197,6 +223,7 @@ export function renderSshdConfig(options: SshdConfigOptions): string {
     `ClientAliveInterval ${options.clientAliveInterval}`,
     `ClientAliveCountMax ${options.clientAliveCountMax ?? 3}`,
     'TCPKeepAlive yes',
+    `UnusedConnectionTimeout ${UNUSED_CONNECTION_TIMEOUT}`,
     '',
     '# Algorithms',
     `KexAlgorithms ${KEX_ALGORITHMS.join(',')}`,

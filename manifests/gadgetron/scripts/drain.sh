@@ -7,16 +7,26 @@
 # Connections are read from the kernel's socket tables, which need no extra tools and see
 # every socket in the pod's network namespace.
 #
+# Where it reports: the kubelet discards a hook's output (it shows it only in the event of a
+# failed hook), and the container's own stderr (/proc/1/fd/2) belongs to root with mode 0600,
+# out of reach of UID 1000. So the state of the drain is kept in the container's termination
+# message, which `kubectl describe pod` shows once the container has stopped (the kubelet
+# creates /dev/termination-log with mode 0666, so UID 1000 may write it): "draining for
+# N s, K connection(s) open" while it waits (what the message says if the grace period runs
+# out), "drained after N s, K connection(s)" when it is done. Progress lines go to stderr for
+# whoever runs the script by hand.
+#
 # Environment (all optional):
-#   DRAIN_PORT            local port to watch (9002)
-#   DRAIN_PROC_NET_DIR    directory holding the tcp and tcp6 tables (/proc/net)
-#   DRAIN_POLL_SECONDS    pause between checks, fractions allowed (2)
-#   DRAIN_LOG_SECONDS     repeat an unchanged "waiting" line at most this often (30)
-#   DRAIN_SETTLE_SECONDS  minimum time before returning (5): a terminating pod leaves the
-#                         Services' endpoints a moment after this hook starts, and a client
-#                         connecting in between must be seen, not killed
-#   DRAIN_LOG             where progress goes (/proc/1/fd/2, the container's own stderr, so
-#                         it appears in `kubectl logs`; hook output is otherwise discarded)
+#   DRAIN_PORT             local port to watch (9002)
+#   DRAIN_PROC_NET_DIR     directory holding the tcp and tcp6 tables (/proc/net)
+#   DRAIN_POLL_SECONDS     pause between checks, fractions allowed (2)
+#   DRAIN_LOG_SECONDS      repeat an unchanged "waiting" line at most this often (30)
+#   DRAIN_SETTLE_SECONDS   minimum time before returning (60). A terminating pod leaves the
+#                          worker Service's DNS answer only after its endpoints have been
+#                          updated and the answer's TTL (30 s with CoreDNS) has run out, and
+#                          coordinators resolve their workers once per stream but connect
+#                          later: connections that arrive in that time must be served
+#   DRAIN_TERMINATION_LOG  where the outcome is written (/dev/termination-log)
 
 set -u
 
@@ -24,12 +34,8 @@ port=${DRAIN_PORT:-9002}
 proc_dir=${DRAIN_PROC_NET_DIR:-/proc/net}
 poll=${DRAIN_POLL_SECONDS:-2}
 log_every=${DRAIN_LOG_SECONDS:-30}
-settle=${DRAIN_SETTLE_SECONDS:-5}
-log_target=${DRAIN_LOG:-/proc/1/fd/2}
-
-if [[ -w $log_target ]]; then
-  { exec 2>>"$log_target"; } 2>/dev/null || true
-fi
+settle=${DRAIN_SETTLE_SECONDS:-60}
+termination_log=${DRAIN_TERMINATION_LOG:-/dev/termination-log}
 
 log() {
   local now
@@ -43,7 +49,12 @@ log() {
 }
 [[ $poll =~ ^[0-9]*\.?[0-9]+$ ]] || poll=2
 [[ $log_every =~ ^[0-9]+$ ]] || log_every=30
-[[ $settle =~ ^[0-9]+$ ]] || settle=5
+[[ $settle =~ ^[0-9]+$ ]] || settle=60
+
+# Replaces the termination message (the kubelet reads the file once the container stops).
+report() {
+  { printf '%s\n' "$*" >"$termination_log"; } 2>/dev/null || true
+}
 
 # The tables print ports as four upper-case hex digits: 9002 is 232A.
 printf -v port_hex '%04X' "$port"
@@ -111,6 +122,10 @@ now_us() {
 now_us start
 last_summary=''
 last_log=0
+last_report=''
+# Every connection seen during the drain, by peer address and port.
+declare -A seen=()
+report "draining for 0 s, 0 connection(s) open"
 
 while :; do
   now_us now
@@ -119,14 +134,17 @@ while :; do
   # Without any table nothing can be observed: do not hold the pod up for nothing.
   if [[ ! -r $proc_dir/tcp && ! -r $proc_dir/tcp6 ]]; then
     log "cannot read $proc_dir/tcp or $proc_dir/tcp6; not waiting"
+    report "not drained: cannot read $proc_dir/tcp or $proc_dir/tcp6"
     exit 0
   fi
   mapfile -t peers < <(list_peers)
+  for peer in "${peers[@]}"; do seen[$peer]=1; done
 
   count=${#peers[@]}
   if ((count == 0)); then
     if ((now - start >= settle * 1000000)); then
       log "no connection on port $port; done after ${elapsed}s"
+      report "drained after ${elapsed} s, ${#seen[@]} connection(s)"
       exit 0
     fi
   else
@@ -137,6 +155,12 @@ while :; do
       last_summary=$summary
       last_log=$now
     fi
+  fi
+  # Rewritten when the count changes and every 10 s, so it is current when the grace period ends.
+  status="draining for $((elapsed / 10 * 10)) s, $count connection(s) open"
+  if [[ $status != "$last_report" ]]; then
+    report "$status"
+    last_report=$status
   fi
   sleep "$poll"
 done

@@ -5,16 +5,19 @@
 # the DNS answer of the headless worker Service. On any failure the answer is [] and
 # Gadgetron reconstructs locally; diagnostics go to stderr, which Gadgetron discards.
 #
-# This pod's own address stays in the list: the coordinating pod then takes its share of
-# the work like every other pod (its CPUs would otherwise idle while the autoscaler
-# watches CPU), and with one replica the list is just this pod, which amounts to a local
-# reconstruction.
+# This pod's own address comes first: the coordinating pod takes its share of the work like
+# every other pod (its CPUs would otherwise idle while the autoscaler watches CPU), and it
+# is the one worker sure to be there when Gadgetron connects, which it does lazily, per
+# repetition, possibly minutes after this list was made. With one replica the list is just
+# this pod, which amounts to a local reconstruction. The other pods follow in random order:
+# every coordinator's round-robin would otherwise start at the same lowest address.
 #
 # Only IPv4 addresses are listed: on a dual-stack Service each pod would otherwise appear
 # twice and receive a double share.
 #
 # Environment:
 #   GADGETRON_WORKER_SERVICE  DNS name of the headless Service (required)
+#   GADGETRON_POD_IP          this pod's IPv4 address (from the downward API); listed first
 #   GADGETRON_WORKER_PORT     Gadgetron's port on the workers (9002)
 #   REMOTE_WORKERS_GETENT     resolver to run instead of getent
 #   REMOTE_WORKERS_TIMEOUT    seconds to wait for DNS (5)
@@ -47,11 +50,28 @@ while read -r address _; do
 done <<<"$answer"
 ((${#addresses[@]} > 0)) || give_up "no IPv4 address for '$service'"
 
-# Numeric order, each address once.
-mapfile -t addresses < <(printf '%s\n' "${addresses[@]}" | sort -u -t . -k1,1n -k2,2n -k3,3n -k4,4n)
+self=${GADGETRON_POD_IP:-}
+[[ $self =~ ^$octet\.$octet\.$octet\.$octet$ ]] || self=''
+
+# Each address once, this pod's left out (it goes first).
+declare -A listed=()
+others=()
+for address in "${addresses[@]}"; do
+  [[ -n ${listed[$address]:-} || $address == "$self" ]] && continue
+  listed[$address]=1
+  others+=("$address")
+done
+
+# Fisher-Yates shuffle; SRANDOM (bash 5.1) is seeded from the kernel, RANDOM elsewhere.
+for ((i = ${#others[@]} - 1; i > 0; i--)); do
+  j=$(((${SRANDOM:-$RANDOM}) % (i + 1)))
+  swap=${others[i]}
+  others[i]=${others[j]}
+  others[j]=$swap
+done
 
 json=''
-for address in "${addresses[@]}"; do
+for address in ${self:+"$self"} "${others[@]}"; do
   json+="${json:+,}\"$address:$port\""
 done
 printf '[%s]\n' "$json"
