@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import * as k8s from '@kubernetes/client-node';
+import type * as k8s from '@kubernetes/client-node';
 import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { waitUntil } from '../../tools/fixtures/scale.ts';
 

@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       return;
     }
     case undefined:
-      fail('which command?');
+      return fail('which command?');
     default:
       fail(`unknown command: ${command}`);
   }
