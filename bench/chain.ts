@@ -1,14 +1,16 @@
 /**
  * Stand-up, re-run and upgrade through the sandbox's chain (the workflows as written, run by the
- * local runner against the emulators), with the cloud's latencies set explicitly: wall time
- * against the critical path computed from those latencies and the workflow's job graph, and the
- * requests each action run made, from both emulators' logs.
+ * local runner against the ARM emulator and a local cluster of its own), with the cloud's
+ * latencies set explicitly: wall time against the critical path computed from those latencies
+ * and the workflow's job graph, and the requests each action run made, from the ARM emulator's
+ * log and the cluster's fault proxy.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { generateHostKey } from '../src/ssh/host-keys.ts';
 import { startLocalCloud, type LocalCloud } from '../tools/fixtures/cloud.ts';
+import { ensureCluster } from '../tools/fixtures/cluster.ts';
 import {
   REPOSITORY,
   SANDBOX_CLUSTER,
@@ -75,14 +77,17 @@ export async function benchChain(
   options: { scale: Scale; replicas: number }
 ): Promise<ChainBench> {
   const { scale, replicas } = options;
+  const local = await ensureCluster(() => {}, {
+    podStartMs: scale.podReadyDelayMs,
+    loadBalancerDelayMs: scale.loadBalancerDelayMs
+  });
+  // The workflows deploy into the namespace gadgetron, their default.
   const cloud = await startLocalCloud({
     arm: { durations: scale.arm, pollRetryAfterMs: scale.pollRetryAfterMs },
-    kube: {
-      podReadyDelayMs: scale.podReadyDelayMs,
-      loadBalancerDelayMs: scale.loadBalancerDelayMs,
-      // Durations in the objects (progress deadlines, grace periods) on the same scale.
-      timeScale: 1 / scale.factor
-    }
+    namespace: 'gadgetron'
+  }).catch(async (error: unknown) => {
+    await local.stop();
+    throw error;
   });
   const times = cloudTimes(scale, replicas);
   try {
@@ -104,6 +109,7 @@ export async function benchChain(
     return { scale, replicas, standUp, rerun, upgrade };
   } finally {
     await cloud.close();
+    await local.stop();
   }
 }
 
@@ -251,7 +257,7 @@ function attribute(
   arm: readonly ArmRecord[],
   kube: readonly KubeRecord[]
 ): Record<string, Record<string, number>> {
-  // The ARM emulator logs wall-clock time (Date.now()); the steps and the Kubernetes emulator
+  // The ARM emulator logs wall-clock time (Date.now()); the steps and the cluster's fault proxy
   // this process's clock (performance.now()).
   const offset = Date.now() - performance.now();
   const epoch = (at: number): number => at + offset;

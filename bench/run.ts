@@ -129,8 +129,7 @@ console.log(
 const deploy = await benchDeploy(root, {
   replicas: REPLICAS,
   podReadyDelayMs: fastScale.podReadyDelayMs,
-  upgrades: quick ? 3 : 7,
-  timeScale: 1 / fastScale.factor
+  upgrades: quick ? 3 : 7
 });
 const detectionRuns = quick ? 3 : 7;
 const detections: Detection[] = [

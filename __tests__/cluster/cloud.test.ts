@@ -141,7 +141,20 @@ describe('the local cluster: real control plane, kwok nodes and the cloud loops'
     await waitUntil(async () => (await cluster.get('v1', 'Pod', 'busy')) === undefined);
   });
 
-  test('a LoadBalancer Service gets an emulated public address', async () => {
+  test('a LoadBalancer Service gets an emulated public address; a classed one is left alone', async () => {
+    // Created first: had the loop taken it, its address would come before the other's.
+    await cluster.core.createNamespacedService({
+      namespace: cluster.namespace,
+      body: {
+        metadata: { name: 'classed' },
+        spec: {
+          type: 'LoadBalancer',
+          loadBalancerClass: 'example.com/unserved',
+          selector: { app: 'x' },
+          ports: [{ port: 22, targetPort: 2222 }]
+        }
+      }
+    });
     await cluster.core.createNamespacedService({
       namespace: cluster.namespace,
       body: {
@@ -165,5 +178,10 @@ describe('the local cluster: real control plane, kwok nodes and the cloud loops'
       namespace: cluster.namespace
     });
     expect(service.status?.loadBalancer?.ingress?.[0]?.ip).toMatch(/^198\.51\.100\.\d+$/);
+    const classed = await cluster.core.readNamespacedService({
+      name: 'classed',
+      namespace: cluster.namespace
+    });
+    expect(classed.status?.loadBalancer?.ingress).toBeUndefined();
   });
 });

@@ -14,7 +14,8 @@ afterAll(async () => {
 const base = (): Record<string, string> => ({
   'resource-group': 'rg-data',
   location: 'westeurope',
-  kubeconfig: sandbox.kube.kubeconfigPath
+  kubeconfig: sandbox.kube.kubeconfigPath,
+  namespace: sandbox.kube.namespace
 });
 
 /** [what is wrong, the input the error must name, inputs (over the base), extra environment] */

@@ -9,11 +9,13 @@ import {
   visibleStdout,
   type Sandbox
 } from '../provision-cluster/harness.ts';
+import type {
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Secret
+} from '@kubernetes/client-node';
+import { waitUntil } from '../../tools/fixtures/scale.ts';
 import type { ActionProcessResult } from '../../tools/runner/action-process.ts';
-
-// Test assertions read free-form JSON.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = Record<string, any>;
 
 const RG = 'rg-gadgetron-data';
 const ACCOUNT = 'gtdataci01';
@@ -35,15 +37,20 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     location: 'westeurope',
     'storage-account': ACCOUNT,
     kubeconfig: sandbox.kube.kubeconfigPath,
+    namespace: sandbox.kube.namespace,
     ...extra
   };
 }
 
 /** The account key, as the Secret in the cluster holds it. */
-function accountKey(): string {
-  const secret = sandbox.kube.getObject('v1', 'Secret', 'gadgetron', 'azure-gtstorage-secret');
-  return secret ? Buffer.from(secret.data.azurestorageaccountkey, 'base64').toString('utf8') : '';
+async function accountKey(): Promise<string> {
+  const secret = await sandbox.kube.get<V1Secret>('v1', 'Secret', 'azure-gtstorage-secret');
+  const key = secret?.data?.azurestorageaccountkey;
+  return key ? Buffer.from(key, 'base64').toString('utf8') : '';
 }
+
+/** PersistentVolumes are cluster-wide: their names carry the namespace. */
+const volumeName = (share: string) => `${sandbox.kube.namespace}-${share}-${ACCOUNT}`;
 
 /** The key may appear only in the add-mask command that hides it; nowhere else. */
 function expectKeyHidden(result: ActionProcessResult, key: string): void {
@@ -92,26 +99,37 @@ describe('create-storage', () => {
       'gadgetron-storage': ACCOUNT
     });
 
-    const pv = sandbox.kube.getObject(
+    const pv = await sandbox.kube.get<V1PersistentVolume>(
       'v1',
       'PersistentVolume',
-      undefined,
-      `gadgetron-gtdata-${ACCOUNT}`
-    ) as Json;
-    expect(pv.spec.csi).toMatchObject({
+      volumeName('gtdata')
+    );
+    expect(pv?.spec?.csi).toMatchObject({
       driver: 'file.csi.azure.com',
       volumeAttributes: { shareName: 'gtdata' },
-      nodeStageSecretRef: { name: 'azure-gtstorage-secret', namespace: 'gadgetron' }
+      nodeStageSecretRef: { name: 'azure-gtstorage-secret', namespace: sandbox.kube.namespace }
     });
-    expect(pv.spec.csi.volumeHandle).not.toContain('#');
-    expect(pv.spec.accessModes).toEqual(['ReadWriteMany']);
-    expect(pv.spec.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000']));
-    for (const claim of ['gtdata', 'gtdependencies']) {
-      const pvc = sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', claim) as Json;
-      expect(pvc.spec.volumeName).toBe(`gadgetron-${claim}-${ACCOUNT}`);
-      expect(pvc.status?.phase).toBe('Bound');
+    expect(pv?.spec?.csi?.volumeHandle).not.toContain('#');
+    expect(pv?.spec?.accessModes).toEqual(['ReadWriteMany']);
+    expect(pv?.spec?.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000']));
+    const claim = (name: string) =>
+      sandbox.kube.get<V1PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', name);
+    for (const name of ['gtdata', 'gtdependencies']) {
+      expect((await claim(name))?.spec?.volumeName).toBe(volumeName(name));
+      // The API server's volume controller binds each claim to its volume.
+      await waitUntil(
+        async () => (await claim(name))?.status?.phase === 'Bound',
+        60_000,
+        `claim ${name} bound`
+      );
+      const volume = await sandbox.kube.get<V1PersistentVolume>(
+        'v1',
+        'PersistentVolume',
+        volumeName(name)
+      );
+      expect(volume?.status?.phase).toBe('Bound');
     }
-    expectKeyHidden(first, accountKey());
+    expectKeyHidden(first, await accountKey());
   });
 
   test('a re-run changes nothing in Azure and keeps the key hidden', async () => {
@@ -120,7 +138,7 @@ describe('create-storage', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputs.changed).toBe('false');
     expect(armCalls(sandbox.arm, since).filter(r => r.method === 'PUT')).toEqual([]);
-    expectKeyHidden(result, accountKey());
+    expectKeyHidden(result, await accountKey());
   });
 
   test('a quota grows, and cannot shrink below the data it holds', async () => {
@@ -163,16 +181,13 @@ describe('create-storage', () => {
 
   test('tear-down: refused while a pod uses a claim, then deletes the account and its objects, idempotently', async () => {
     const teardown = inputs({ state: 'absent', confirm: ACCOUNT });
-    const { KubeConfig, CoreV1Api } = await import('@kubernetes/client-node');
-    const config = new KubeConfig();
-    config.loadFromFile(sandbox.kube.kubeconfigPath);
-    const core = config.makeApiClient(CoreV1Api);
+    const { core, namespace } = sandbox.kube;
     await core.createNamespacedPod({
-      namespace: 'gadgetron',
+      namespace,
       body: {
         apiVersion: 'v1',
         kind: 'Pod',
-        metadata: { name: 'gadgetron-0', namespace: 'gadgetron' },
+        metadata: { name: 'gadgetron-0', namespace },
         spec: {
           containers: [
             {
@@ -190,25 +205,35 @@ describe('create-storage', () => {
     expect(errors(busy).join('\n')).toContain('its claims are in use by gadgetron-0 (gtdata)');
     expect(sandbox.arm.state.resources().some(r => r.name === ACCOUNT)).toBe(true);
 
-    await core.deleteNamespacedPod({
-      name: 'gadgetron-0',
-      namespace: 'gadgetron',
-      gracePeriodSeconds: 0
-    });
-    for (let i = 0; i < 50 && sandbox.kube.getObject('v1', 'Pod', 'gadgetron', 'gadgetron-0'); i++)
-      await new Promise(r => setTimeout(r, 100));
+    await core.deleteNamespacedPod({ name: 'gadgetron-0', namespace, gracePeriodSeconds: 0 });
+    await waitUntil(
+      async () => (await sandbox.kube.get('v1', 'Pod', 'gadgetron-0')) === undefined,
+      60_000,
+      'pod gadgetron-0 gone'
+    );
 
     const deleted = await runAction(sandbox, 'create-storage', teardown, { runnerTemp });
     expect(errors(deleted)).toEqual([]);
     expect(deleted.exitCode).toBe(0);
     expect(deleted.outputs.changed).toBe('true');
     expect(sandbox.arm.state.resources().some(r => r.name === ACCOUNT)).toBe(false);
-    expect(
-      sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', 'gtdata')
-    ).toBeUndefined();
-    expect(
-      sandbox.kube.getObject('v1', 'Secret', 'gadgetron', 'azure-gtstorage-secret')
-    ).toBeUndefined();
+    // Deleted: gone, or going once the protection controllers drop their finalizers.
+    const stored = [
+      () => sandbox.kube.get('v1', 'PersistentVolumeClaim', 'gtdata'),
+      () => sandbox.kube.get('v1', 'PersistentVolumeClaim', 'gtdependencies'),
+      () => sandbox.kube.get('v1', 'PersistentVolume', volumeName('gtdata')),
+      () => sandbox.kube.get('v1', 'PersistentVolume', volumeName('gtdependencies')),
+      () => sandbox.kube.get('v1', 'Secret', 'azure-gtstorage-secret')
+    ];
+    for (const read of stored) {
+      const object = await read();
+      if (object) expect(object.metadata?.deletionTimestamp).toBeDefined();
+    }
+    await waitUntil(
+      async () => (await Promise.all(stored.map(read => read()))).every(o => o === undefined),
+      60_000,
+      'claims, volumes and Secret gone'
+    );
 
     const again = await runAction(sandbox, 'create-storage', teardown, { runnerTemp });
     expect(again.exitCode).toBe(0);

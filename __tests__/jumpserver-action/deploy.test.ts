@@ -5,10 +5,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { sha256Fingerprint } from '../../src/ssh/fingerprint.ts';
 import { publicBlobOf } from '../../src/ssh/key-object-blob.ts';
 import { encodeOpenSshPrivateKey } from '../../src/ssh/openssh-private-key.ts';
-import {
-  startKubernetesEmulator,
-  type KubernetesEmulator
-} from '../../emulators/kubernetes/index.ts';
+import { toWire } from '../../src/kubernetes/wire.ts';
+import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { parseAuthorizedKeys, renderAuthorizedKeysFile } from '../../src/ssh/authorized-keys.ts';
 import { hostKeysFromSecretData, knownHostsLines } from '../../src/ssh/host-keys.ts';
 import { CONTAINER_PORT, renderJumpserverSshdConfig } from '../../src/ssh/layout.ts';
@@ -19,10 +17,10 @@ import {
   ecdsaKey,
   ed25519Key,
   IMAGE,
-  NAMESPACE,
   runJumpserver,
   storedObject,
-  visibleText
+  visibleText,
+  type Json
 } from './helpers.ts';
 
 const NAME = 'sshd-jumpserver';
@@ -31,9 +29,9 @@ const bob = ecdsaKey('bob@site');
 const KEYS = `# scanners\n${alice.publicLine}\n\n${bob.publicLine}\n`;
 const CIDRS = '203.0.113.0/24, 198.51.100.7/32\n2001:db8::/48';
 
-let cluster: KubernetesEmulator;
+let cluster: TestCluster;
 beforeEach(async () => {
-  cluster = await startKubernetesEmulator({ podReadyDelayMs: 50, loadBalancerDelayMs: 1500 });
+  cluster = await useCluster();
   await createTargetService(cluster);
   cluster.requests.length = 0;
 });
@@ -50,36 +48,36 @@ const TYPES = [
   ['networking.k8s.io/v1', 'NetworkPolicy']
 ] as const;
 
-/** The jump server's objects as stored, by Kind/name. */
-function stored(): Map<string, KubernetesObject & Record<string, unknown>> {
-  const objects = new Map<string, KubernetesObject & Record<string, unknown>>();
+/** The jump server's objects as stored, by Kind/name, in the API's field names. */
+async function stored(): Promise<Map<string, Json>> {
+  const objects = new Map<string, Json>();
   for (const [apiVersion, kind] of TYPES) {
-    for (const object of cluster.listObjects(apiVersion, kind, NAMESPACE)) {
-      if (object.metadata.labels?.['app.kubernetes.io/name'] !== 'gadgetron-jumpserver') continue;
-      objects.set(`${kind}/${object.metadata.name}`, { ...object, apiVersion, kind });
+    for (const object of await cluster.list<KubernetesObject>(apiVersion, kind)) {
+      if (object.metadata?.labels?.['app.kubernetes.io/name'] !== 'gadgetron-jumpserver') continue;
+      objects.set(`${kind}/${object.metadata.name}`, toWire({ ...object, apiVersion, kind }));
     }
   }
   return objects;
 }
 
-function resourceVersions(): Record<string, string> {
+async function resourceVersions(): Promise<Record<string, string>> {
   return Object.fromEntries(
-    [...stored()].map(([key, o]) => [key, o.metadata?.resourceVersion ?? ''])
+    [...(await stored())].map(([key, o]) => [key, o.metadata?.resourceVersion ?? ''])
   );
 }
 
 /** An ECDSA host key as earlier versions generated and stored it. */
 function legacyEcdsaHostKey(): { secretValue: string; fingerprint: string } {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const file = encodeOpenSshPrivateKey(privateKey, `${NAME}.${NAMESPACE}`);
+  const file = encodeOpenSshPrivateKey(privateKey, `${NAME}.${cluster.namespace}`);
   return {
     secretValue: Buffer.from(file, 'utf8').toString('base64'),
     fingerprint: sha256Fingerprint(publicBlobOf(privateKey).blob)
   };
 }
 
-function hostKeySecretData(): Record<string, string> {
-  return storedObject(cluster, 'v1', 'Secret', NAMESPACE, `${NAME}-host-keys`).data;
+async function hostKeySecretData(): Promise<Record<string, string>> {
+  return (await storedObject(cluster, 'v1', 'Secret', `${NAME}-host-keys`)).data;
 }
 
 /**
@@ -87,8 +85,8 @@ function hostKeySecretData(): Record<string, string> {
  * each line of the private key files. Lines that lie wholly inside the public key (which an
  * OpenSSH private key file repeats) are public and left out.
  */
-function hostKeyMaterial(): string[] {
-  const data = hostKeySecretData();
+async function hostKeyMaterial(): Promise<string[]> {
+  const data = await hostKeySecretData();
   const publicKeys = hostKeysFromSecretData(data).map(k => k.publicKey);
   return Object.values(data).flatMap(encoded => {
     const pem = Buffer.from(encoded, 'base64').toString('utf8');
@@ -97,13 +95,13 @@ function hostKeyMaterial(): string[] {
   });
 }
 
-function expectNoPrivateMaterial(text: string): void {
+async function expectNoPrivateMaterial(text: string): Promise<void> {
   expect(text).not.toContain('PRIVATE KEY');
-  for (const piece of hostKeyMaterial()) expect(text).not.toContain(piece);
+  for (const piece of await hostKeyMaterial()) expect(text).not.toContain(piece);
   for (const line of base64Runs(alice.privateFile)) expect(text).not.toContain(line);
 }
 
-describe('jumpserver against the Kubernetes emulator', () => {
+describe('jumpserver against a real API server', () => {
   test('first run applies everything, waits for the load balancer and prints how to connect', async () => {
     const run = await runJumpserver(
       cluster,
@@ -113,26 +111,29 @@ describe('jumpserver against the Kubernetes emulator', () => {
     expect(run.stderr).toBe('');
     expect(run.exitCode).toBe(0);
 
-    const service = storedObject(cluster, 'v1', 'Service', NAMESPACE, NAME);
+    const service = await storedObject(cluster, 'v1', 'Service', NAME);
     const ip = service.status.loadBalancer.ingress[0].ip as string;
     expect(run.outputs['external-ip']).toBe(ip);
     expect(run.outputs['ssh-command']).toBe(
       `ssh -N -L 9022:gadgetron-frontend:9002 gadgetron@${ip}`
     );
-    const hostKeys = hostKeysFromSecretData(hostKeySecretData());
+    const hostKeys = hostKeysFromSecretData(await hostKeySecretData());
     expect(hostKeys.map(k => k.algorithm)).toEqual(['ed25519', 'rsa']);
     expect(hostKeys.find(k => k.algorithm === 'rsa')?.bits).toBe(4096);
     expect(run.outputs['known-hosts']).toBe(knownHostsLines(ip, 22, hostKeys).join('\n'));
     expect(run.outputs['host-key-fingerprints']?.split('\n')).toEqual(
       hostKeys.map(
-        k => `${k.bits} ${k.fingerprint} ${NAME}.${NAMESPACE} (${k.algorithm.toUpperCase()})`
+        k =>
+          `${k.bits} ${k.fingerprint} ${NAME}.${cluster.namespace} (${k.algorithm.toUpperCase()})`
       )
     );
 
     // The address was awaited with a watch, and the wait was reported.
     expect(cluster.requests.some(r => r.verb === 'watch' && r.resource === 'services')).toBe(true);
     expect(run.stdout).toMatch(
-      /Waiting for the load balancer to give Service gadgetron\/sshd-jumpserver an address \(\d+s elapsed\)/
+      new RegExp(
+        `Waiting for the load balancer to give Service ${cluster.namespace}/sshd-jumpserver an address \\(\\d+s elapsed\\)`
+      )
     );
     expect(run.stdout).toContain(`Load balancer address: ${ip}`);
 
@@ -155,7 +156,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     expect(service.spec.ports).toEqual([
       expect.objectContaining({ name: 'ssh', port: 22, targetPort: 'ssh', protocol: 'TCP' })
     ]);
-    const deployment = storedObject(cluster, 'apps/v1', 'Deployment', NAMESPACE, NAME);
+    const deployment = await storedObject(cluster, 'apps/v1', 'Deployment', NAME);
     expect(deployment.spec.template.spec.containers[0].image).toBe(IMAGE);
     expect(deployment.status.readyReplicas).toBe(1);
 
@@ -167,15 +168,15 @@ describe('jumpserver against the Kubernetes emulator', () => {
     for (const key of hostKeys) expect(run.summary).toContain(key.fingerprint);
     for (const cidr of ['203.0.113.0/24', '198.51.100.7/32', '2001:db8::/48'])
       expect(run.summary).toContain(cidr);
-    expectNoPrivateMaterial(visibleText(run));
+    await expectNoPrivateMaterial(visibleText(run));
     expect(run.stdout).not.toContain('::add-mask::');
   });
 
   test('the ConfigMap and Secrets hold exactly what src/ssh renders, and the objects validate', async () => {
     const run = await deploy();
     expect(run.exitCode).toBe(0);
-    const objects = stored();
-    const hostKeys = hostKeysFromSecretData(hostKeySecretData());
+    const objects = await stored();
+    const hostKeys = hostKeysFromSecretData(await hostKeySecretData());
     const parsed = parseAuthorizedKeys(KEYS);
     if (!parsed.ok) throw new Error('test keys do not parse');
 
@@ -195,7 +196,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     expect(Buffer.from(keys.data.authorized_keys as string, 'base64').toString('utf8')).toBe(
       renderAuthorizedKeysFile(parsed.keys)
     );
-    expect(Object.keys(hostKeySecretData()).sort()).toEqual([
+    expect(Object.keys(await hostKeySecretData()).sort()).toEqual([
       'ssh_host_ed25519_key',
       'ssh_host_rsa_key'
     ]);
@@ -286,7 +287,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     config.loadFromFile(cluster.kubeconfigPath);
     const live = await config
       .makeApiClient(AppsV1Api)
-      .readNamespacedDeployment({ name: NAME, namespace: NAMESPACE });
+      .readNamespacedDeployment({ name: NAME, namespace: cluster.namespace });
     const volumes = new Map((live.spec?.template.spec?.volumes ?? []).map(v => [v.name, v]));
     expect(volumes.get('host-keys')?.secret?.defaultMode).toBe(0o400);
     expect(volumes.get('config')?.projected?.defaultMode).toBe(0o444);
@@ -298,7 +299,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('an ECDSA host key left by an earlier version keeps working until this run drops it, and the summary says so', async () => {
     const first = await deploy();
     expect(first.exitCode).toBe(0);
-    const served = hostKeySecretData();
+    const served = await hostKeySecretData();
     // What an earlier version kept: an ECDSA key beside the others, applied by the same manager.
     const ecdsa = legacyEcdsaHostKey();
     const config = new KubeConfig();
@@ -307,7 +308,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
       {
         apiVersion: 'v1',
         kind: 'Secret',
-        metadata: { name: `${NAME}-host-keys`, namespace: NAMESPACE },
+        metadata: { name: `${NAME}-host-keys`, namespace: cluster.namespace },
         data: { ...served, ssh_host_ecdsa_key: ecdsa.secretValue }
       },
       undefined,
@@ -320,7 +321,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
     const next = await deploy();
     expect(next.stderr).toBe('');
     expect(next.exitCode).toBe(0);
-    expect(hostKeySecretData()).toEqual(served);
+    expect(await hostKeySecretData()).toEqual(served);
     expect(next.stdout).toContain('ECDSA host key dropped');
     expect(next.summary).toContain('### Host keys removed');
     expect(next.summary).toContain(ecdsa.fingerprint);
@@ -332,28 +333,30 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('a second run with the same inputs changes nothing and keeps the host keys', async () => {
     const first = await deploy();
     expect(first.exitCode).toBe(0);
-    const before = resourceVersions();
-    const keysBefore = hostKeySecretData();
+    const before = await resourceVersions();
+    const keysBefore = await hostKeySecretData();
     cluster.requests.length = 0;
 
     const second = await deploy();
     expect(second.exitCode).toBe(0);
-    expect(resourceVersions()).toEqual(before);
-    expect(hostKeySecretData()).toEqual(keysBefore);
+    expect(await resourceVersions()).toEqual(before);
+    expect(await hostKeySecretData()).toEqual(keysBefore);
     for (const output of ['external-ip', 'ssh-command', 'known-hosts', 'host-key-fingerprints']) {
       expect(second.outputs[output]).toBe(first.outputs[output]);
     }
     expect(second.stdout).toContain('Keeping the 2 host key(s)');
     expect(second.stdout).not.toMatch(/^(created|configured) /m);
     expect(second.summary).toContain('Nothing changed');
-    expectNoPrivateMaterial(visibleText(second));
+    await expectNoPrivateMaterial(visibleText(second));
   });
 
   test('rotate-host-keys replaces the host keys and rolls the pod', async () => {
     const first = await deploy();
     expect(first.exitCode).toBe(0);
-    const podBefore = storedObject(cluster, 'apps/v1', 'Deployment', NAMESPACE, NAME).spec.template
-      .metadata.annotations['gadgetron-actions/config-checksum'];
+    const checksum = async () =>
+      (await storedObject(cluster, 'apps/v1', 'Deployment', NAME)).spec.template.metadata
+        .annotations['gadgetron-actions/config-checksum'];
+    const podBefore = await checksum();
 
     const rotated = await deploy({ 'rotate-host-keys': 'true' });
     expect(rotated.exitCode).toBe(0);
@@ -363,11 +366,10 @@ describe('jumpserver against the Kubernetes emulator', () => {
     for (const line of after) expect(before).not.toContain(line);
     expect(rotated.outputs['known-hosts']).not.toBe(first.outputs['known-hosts']);
     expect(rotated.outputs['external-ip']).toBe(first.outputs['external-ip']);
-    const podAfter = storedObject(cluster, 'apps/v1', 'Deployment', NAMESPACE, NAME).spec.template
-      .metadata.annotations['gadgetron-actions/config-checksum'];
+    const podAfter = await checksum();
     expect(podAfter).not.toBe(podBefore);
     expect(rotated.summary).toContain('rotated on request');
-    expectNoPrivateMaterial(visibleText(rotated));
+    await expectNoPrivateMaterial(visibleText(rotated));
 
     // The new keys stay: the next run without rotation keeps them.
     const again = await deploy();
@@ -376,13 +378,13 @@ describe('jumpserver against the Kubernetes emulator', () => {
 
   test('changed authorized keys are applied and roll the pod; the host keys stay', async () => {
     const first = await deploy();
-    const checksum = () =>
-      storedObject(cluster, 'apps/v1', 'Deployment', NAMESPACE, NAME).spec.template.metadata
+    const checksum = async () =>
+      (await storedObject(cluster, 'apps/v1', 'Deployment', NAME)).spec.template.metadata
         .annotations['gadgetron-actions/config-checksum'];
-    const before = checksum();
+    const before = await checksum();
     const second = await deploy({ 'authorized-keys': alice.publicLine });
     expect(second.exitCode).toBe(0);
-    expect(checksum()).not.toBe(before);
+    expect(await checksum()).not.toBe(before);
     expect(second.outputs['host-key-fingerprints']).toBe(first.outputs['host-key-fingerprints']);
     expect(second.stdout).toMatch(/configured +Secret sshd-jumpserver-authorized-keys/);
   });
@@ -390,7 +392,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('ClusterIP needs no load balancer: the cluster IP is the address', async () => {
     const run = await deploy({ 'service-type': 'ClusterIP', 'local-port': '19002' });
     expect(run.exitCode).toBe(0);
-    const service = storedObject(cluster, 'v1', 'Service', NAMESPACE, NAME);
+    const service = await storedObject(cluster, 'v1', 'Service', NAME);
     expect(service.spec.type).toBe('ClusterIP');
     expect(service.spec.loadBalancerSourceRanges).toBeUndefined();
     expect(run.outputs['external-ip']).toBe(service.spec.clusterIP);
@@ -403,7 +405,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('NodePort reports the node port in the command and the known_hosts lines', async () => {
     const run = await deploy({ 'service-type': 'NodePort' });
     expect(run.exitCode).toBe(0);
-    const service = storedObject(cluster, 'v1', 'Service', NAMESPACE, NAME);
+    const service = await storedObject(cluster, 'v1', 'Service', NAME);
     const nodePort = service.spec.ports[0].nodePort as number;
     const host = run.outputs['external-ip'] as string;
     expect(host).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
@@ -418,7 +420,7 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('internal and dns-label become the Azure annotations', async () => {
     const run = await deploy({ internal: 'true', 'dns-label': 'gadgetron-jump' });
     expect(run.exitCode).toBe(0);
-    const service = storedObject(cluster, 'v1', 'Service', NAMESPACE, NAME);
+    const service = await storedObject(cluster, 'v1', 'Service', NAME);
     expect(service.metadata.annotations).toMatchObject({
       'service.beta.kubernetes.io/azure-load-balancer-internal': 'true',
       'service.beta.kubernetes.io/azure-dns-label-name': 'gadgetron-jump'
@@ -428,16 +430,39 @@ describe('jumpserver against the Kubernetes emulator', () => {
   test('a missing target Service fails with advice after nothing was written', async () => {
     const run = await deploy({ target: 'gadgetron-front:9002' });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('The target Service gadgetron/gadgetron-front');
+    expect(run.stdout).toContain(`The target Service ${cluster.namespace}/gadgetron-front`);
     expect(cluster.requests.filter(r => r.verb === 'apply')).toHaveLength(0);
   });
 
   test('a load balancer that never comes fails at the timeout', async () => {
-    await cluster.close();
-    cluster = await startKubernetesEmulator({ podReadyDelayMs: 50, loadBalancerDelayMs: 60_000 });
-    await createTargetService(cluster);
+    // A Service of a load balancer class that no controller serves keeps waiting for its
+    // address: the cloud's default implementation ignores classed Services (ServiceSpec
+    // loadBalancerClass, Kubernetes API reference), and the class cannot change once set.
+    await cluster.core.createNamespacedService({
+      namespace: cluster.namespace,
+      body: {
+        metadata: { name: NAME },
+        spec: {
+          type: 'LoadBalancer',
+          loadBalancerClass: 'example.com/unserved',
+          ports: [{ name: 'ssh', port: 22, targetPort: 'ssh', protocol: 'TCP' }]
+        }
+      }
+    });
     const run = await deploy({ timeout: '2s' });
     expect(run.exitCode).toBe(1);
-    expect(run.stdout).toContain('got no external address within the timeout');
+    expect(run.stdout).toContain(
+      `Service ${cluster.namespace}/${NAME} got no external address within the timeout`
+    );
+    // It waited the whole timeout, on the Service the action had applied.
+    expect(run.durationMs).toBeGreaterThanOrEqual(2000);
+    const service = await storedObject(cluster, 'v1', 'Service', NAME);
+    expect(service.spec.loadBalancerSourceRanges).toEqual([
+      '203.0.113.0/24',
+      '198.51.100.7/32',
+      '2001:db8::/48'
+    ]);
+    expect(service.status.loadBalancer.ingress).toBeUndefined();
+    expect(run.outputs['external-ip']).toBeUndefined();
   });
 });

@@ -1,12 +1,12 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
-import type { KubeObject, KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { toWire } from '../../src/kubernetes/wire.ts';
 import { publicBlobOf } from '../../src/ssh/key-object-blob.ts';
 import { encodeOpenSshPrivateKey } from '../../src/ssh/openssh-private-key.ts';
+import type { TestCluster } from '../../tools/fixtures/cluster.ts';
 import type { ActionProcessResult } from '../../tools/runner/action-process.ts';
 import { runBundledAction } from '../helpers/actions.ts';
 
-export const NAMESPACE = 'gadgetron';
 export const IMAGE = 'ghcr.io/example/gadgetron-actions/jumpserver:1.0.0';
 
 /** A user's key pair: the .pub line and the OpenSSH private key file. */
@@ -36,37 +36,38 @@ export function rsaKey(bits: number, comment = 'carol@legacy'): UserKey {
 }
 
 /** What deploy-gadgetron leaves behind that the jump server tunnels to. */
-export async function createTargetService(cluster: KubernetesEmulator): Promise<void> {
-  const config = new KubeConfig();
-  config.loadFromFile(cluster.kubeconfigPath);
-  const objects = KubernetesObjectApi.makeApiClient(config);
-  const apply = (object: object) =>
-    objects.patch(object, undefined, undefined, 'test-setup', true, PatchStrategy.ServerSideApply);
-  await apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-  await apply({
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: 'gadgetron-frontend', namespace: NAMESPACE },
-    spec: {
-      type: 'ClusterIP',
-      selector: {
-        'app.kubernetes.io/name': 'gadgetron',
-        'app.kubernetes.io/instance': 'gadgetron',
-        'app.kubernetes.io/component': 'server'
-      },
-      ports: [{ name: 'gadgetron', port: 9002, targetPort: 'gadgetron', protocol: 'TCP' }]
+export async function createTargetService(cluster: TestCluster): Promise<void> {
+  await cluster.core.createNamespacedService({
+    namespace: cluster.namespace,
+    body: {
+      metadata: { name: 'gadgetron-frontend' },
+      spec: {
+        type: 'ClusterIP',
+        selector: {
+          'app.kubernetes.io/name': 'gadgetron',
+          'app.kubernetes.io/instance': 'gadgetron',
+          'app.kubernetes.io/component': 'server'
+        },
+        ports: [{ name: 'gadgetron', port: 9002, targetPort: 'gadgetron', protocol: 'TCP' }]
+      }
     }
   });
 }
 
 export function runJumpserver(
-  cluster: KubernetesEmulator,
+  cluster: TestCluster,
   inputs: Record<string, string>,
   env: Record<string, string | undefined> = {}
 ): Promise<ActionProcessResult> {
   return runBundledAction(
     'jumpserver',
-    { kubeconfig: cluster.kubeconfigPath, timeout: '60s', image: IMAGE, ...inputs },
+    {
+      kubeconfig: cluster.kubeconfigPath,
+      namespace: cluster.namespace,
+      timeout: '120s',
+      image: IMAGE,
+      ...inputs
+    },
     { env: { GITHUB_ACTION_REPOSITORY: undefined, GITHUB_REPOSITORY: undefined, ...env } }
   );
 }
@@ -88,15 +89,21 @@ export function base64Runs(text: string): string[] {
   return text.match(/[A-Za-z0-9+/]{40,}={0,2}/g) ?? [];
 }
 
-/** An object the emulator stores; fails the test when it is missing. */
-export function storedObject(
-  cluster: KubernetesEmulator,
+// Test assertions read free-form JSON.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
+
+/**
+ * An object as the API server stores it, in the API's own field names (the client's models
+ * rename some, e.g. `from` to `_from`); fails the test when it is missing.
+ */
+export async function storedObject(
+  cluster: TestCluster,
   apiVersion: string,
   kind: string,
-  namespace: string,
   name: string
-): KubeObject {
-  const object = cluster.getObject(apiVersion, kind, namespace, name);
-  if (object === undefined) throw new Error(`${kind} ${namespace}/${name} is not stored`);
-  return object;
+): Promise<Json> {
+  const object = await cluster.get<KubernetesObject>(apiVersion, kind, name);
+  if (object === undefined) throw new Error(`${kind} ${cluster.namespace}/${name} is not stored`);
+  return toWire(object) as Json;
 }

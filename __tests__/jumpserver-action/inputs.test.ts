@@ -1,14 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
-import {
-  startKubernetesEmulator,
-  type KubernetesEmulator
-} from '../../emulators/kubernetes/index.ts';
+import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { errorAnnotations } from '../helpers/actions.ts';
 import {
   base64Runs,
   createTargetService,
   ed25519Key,
-  NAMESPACE,
   rsaKey,
   runJumpserver,
   storedObject,
@@ -21,9 +17,9 @@ const weak = rsaKey(1024, 'old@laptop');
 const leaked = ed25519Key('oops@desk');
 const VALID = { 'authorized-keys': alice.publicLine, 'allowed-cidrs': '203.0.113.0/24' };
 
-let cluster: KubernetesEmulator;
+let cluster: TestCluster;
 beforeAll(async () => {
-  cluster = await startKubernetesEmulator({ loadBalancerDelayMs: 50, podReadyDelayMs: 50 });
+  cluster = await useCluster();
 });
 afterAll(() => cluster.close());
 beforeEach(() => {
@@ -193,11 +189,10 @@ describe('jumpserver inputs that pass', () => {
     const warnings = run.stdout.split('\n').filter(line => line.startsWith('::warning'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('0.0.0.0/0 and ::/0');
-    const policy = storedObject(
+    const policy = await storedObject(
       cluster,
       'networking.k8s.io/v1',
       'NetworkPolicy',
-      NAMESPACE,
       'sshd-jumpserver'
     );
     expect(policy.spec.ingress[0].from).toEqual([
@@ -213,13 +208,7 @@ describe('jumpserver inputs that pass', () => {
       { GITHUB_ACTION_REPOSITORY: 'Example-Org/gadgetron-actions' }
     );
     expect(run.exitCode).toBe(0);
-    const deployment = storedObject(
-      cluster,
-      'apps/v1',
-      'Deployment',
-      NAMESPACE,
-      'jump-default-image'
-    );
+    const deployment = await storedObject(cluster, 'apps/v1', 'Deployment', 'jump-default-image');
     expect(deployment.spec.template.spec.containers[0].image).toBe(
       'ghcr.io/example-org/gadgetron-actions/jumpserver:1.0.0'
     );
@@ -235,11 +224,10 @@ describe('jumpserver inputs that pass', () => {
       name: 'jump-normalised'
     });
     expect(run.exitCode).toBe(0);
-    const policy = storedObject(
+    const policy = await storedObject(
       cluster,
       'networking.k8s.io/v1',
       'NetworkPolicy',
-      NAMESPACE,
       'jump-normalised'
     );
     expect(policy.spec.ingress[0].from).toEqual([

@@ -1,14 +1,14 @@
 /**
- * Runs the bundled Azure actions as the runner does, against the ARM and Kubernetes emulators
- * and a stand-in for the runner's OIDC token service.
+ * Runs the bundled Azure actions as the runner does, against the ARM emulator, a namespace of
+ * the local Kubernetes cluster and a stand-in for the runner's OIDC token service.
  */
 import { fileURLToPath } from 'node:url';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArmEmulator, ArmEmulatorOptions } from '../../emulators/arm/index.ts';
-import type { KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
 import { startLocalCloud, type LocalCloud } from '../../tools/fixtures/cloud.ts';
+import type { TestCluster } from '../../tools/fixtures/cluster.ts';
 import { runActionProcess, type ActionProcessResult } from '../../tools/runner/action-process.ts';
 
 export const ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
@@ -26,13 +26,16 @@ export function actionDir(name: string): string {
   return dir;
 }
 
-/** The local cloud with the Kubernetes emulator behind every cluster's credentials. */
-export type Sandbox = LocalCloud & { readonly kube: KubernetesEmulator };
+/** The local cloud with a namespace of the local cluster behind every cluster's credentials. */
+export type Sandbox = LocalCloud & { readonly kube: TestCluster };
 
 export async function startSandbox(
   options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}
 ): Promise<Sandbox> {
-  return (await startLocalCloud(options)) as Sandbox;
+  const cloud = await startLocalCloud(options);
+  const { kube } = cloud;
+  if (!kube) throw new Error('the local cloud has no namespace of the local cluster');
+  return { ...cloud, kube };
 }
 
 export async function runAction(

@@ -2,6 +2,8 @@
  * The cloud controller's part for Services of type LoadBalancer: after a delay (Azure takes
  * tens of seconds to configure a load balancer rule and a public IP), the Service gets an
  * address. Addresses come from 198.51.100.0/24 (TEST-NET-2, RFC 5737): plainly emulated.
+ * A Service with a loadBalancerClass belongs to another implementation, which the cloud's
+ * default one ignores (ServiceSpec.loadBalancerClass in the Kubernetes API reference).
  */
 import * as k8s from '@kubernetes/client-node';
 import { keepInformed, later, mergePatch } from './informer.ts';
@@ -17,6 +19,7 @@ export function runLoadBalancers(kc: k8s.KubeConfig, delayMs: number): void {
     service => {
       const { name = '', namespace = '', uid = '' } = service.metadata ?? {};
       if (service.spec?.type !== 'LoadBalancer') return;
+      if (service.spec.loadBalancerClass) return;
       if (service.status?.loadBalancer?.ingress?.length) return;
       if (assigned.has(uid)) return;
       const ip = `198.51.100.${next++ % 250}`;
