@@ -105,7 +105,7 @@ describe('create-storage', () => {
     });
     expect(pv.spec.csi.volumeHandle).not.toContain('#');
     expect(pv.spec.accessModes).toEqual(['ReadWriteMany']);
-    expect(pv.spec.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000']));
+    expect(pv.spec.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000', 'nobrl']));
     for (const claim of ['gtdata', 'gtdependencies']) {
       const pvc = sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', claim) as Json;
       expect(pvc.spec.volumeName).toBe(`gadgetron-${claim}-${ACCOUNT}`);
@@ -203,6 +203,8 @@ describe('create-storage', () => {
     expect(deleted.exitCode).toBe(0);
     expect(deleted.outputs.changed).toBe('true');
     expect(sandbox.arm.state.resources().some(r => r.name === ACCOUNT)).toBe(false);
+    // The group the action made for the account goes with it: nothing is left behind.
+    expect(sandbox.arm.state.getResourceGroup(RG)).toBeUndefined();
     expect(
       sandbox.kube.getObject('v1', 'PersistentVolumeClaim', 'gadgetron', 'gtdata')
     ).toBeUndefined();
