@@ -7,7 +7,10 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArmEmulator, ArmEmulatorOptions } from '../../emulators/arm/index.ts';
-import type { KubernetesEmulator } from '../../emulators/kubernetes/index.ts';
+import type {
+  KubernetesEmulator,
+  KubernetesEmulatorOptions
+} from '../../emulators/kubernetes/index.ts';
 import { startLocalCloud, type LocalCloud } from '../../tools/fixtures/cloud.ts';
 import { runActionProcess, type ActionProcessResult } from '../../tools/runner/action-process.ts';
 
@@ -30,7 +33,11 @@ export function actionDir(name: string): string {
 export type Sandbox = LocalCloud & { readonly kube: KubernetesEmulator };
 
 export async function startSandbox(
-  options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}
+  options: {
+    arm?: ArmEmulatorOptions;
+    kube?: KubernetesEmulatorOptions;
+    oidcLifetimeSeconds?: number;
+  } = {}
 ): Promise<Sandbox> {
   return (await startLocalCloud(options)) as Sandbox;
 }

@@ -4,6 +4,7 @@ import type { GenericResource, ResourceGroup } from '@azure/arm-resources';
 import type { ProvisionInputs } from './inputs.ts';
 import { signIn } from '../../src/azure/sign-in.ts';
 import type { ArmClients } from '../../src/azure/clients.ts';
+import type { AzureIdentity } from '../../src/azure/credential.ts';
 import {
   createResourceGroup,
   deleteResourceGroup,
@@ -38,6 +39,7 @@ import { describeRequestError } from '../../src/azure/errors.ts';
 import { whatIf, whatIfLines, type WhatIfResource } from '../../src/azure/what-if.ts';
 import { userKubeconfig } from '../../src/azure/aks.ts';
 import { prepareKubeconfig, writeKubeconfig } from '../../src/azure/kubeconfig.ts';
+import { tokenCommand } from '../../src/azure/kube-token.ts';
 import { decideTeardown } from '../../src/azure/teardown.ts';
 import { CLUSTER_TAG, withOwnerTags } from '../../src/azure/tags.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
@@ -164,7 +166,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
     );
   }
   const kubeconfig = await core.group('Credentials', () =>
-    fetchCredentials(clients, spec.resourceGroup, spec.name)
+    fetchCredentials(clients, inputs.identity, spec.resourceGroup, spec.name)
   );
   await writeClusterSummary({
     spec,
@@ -219,7 +221,7 @@ async function useExisting(
   core.info(`Using cluster ${name} as it is (state existing): nothing in Azure is changed.`);
   setClusterOutputs(cluster);
   const kubeconfig = await core.group('Credentials', () =>
-    fetchCredentials(clients, resourceGroup, name)
+    fetchCredentials(clients, inputs.identity, resourceGroup, name)
   );
   await writeExistingSummary({
     resourceGroup,
@@ -344,11 +346,15 @@ function setClusterOutputs(cluster: GenericResource): void {
 /** Writes the user kubeconfig under RUNNER_TEMP (0600), masks its secrets and exports KUBECONFIG. */
 async function fetchCredentials(
   clients: ArmClients,
+  identity: AzureIdentity,
   resourceGroup: string,
   name: string
 ): Promise<string> {
   const raw = await userKubeconfig(clients, resourceGroup, name);
-  const prepared = await prepareKubeconfig(raw, clients.credential);
+  const prepared = await prepareKubeconfig(raw, {
+    command: scope => tokenCommand(scope, identity),
+    check: clients.credential
+  });
   for (const secret of prepared.secrets) core.setSecret(secret);
   const dir = process.env.RUNNER_TEMP || tmpdir();
   const path = writeKubeconfig(dir, `kubeconfig-${resourceGroup}-${name}`, prepared.text);
@@ -357,7 +363,7 @@ async function fetchCredentials(
   core.setOutput('kubeconfig', path);
   if (prepared.convertedExec) {
     core.info(
-      'The cluster signs users in with Entra ID: the kubeconfig carries a token for the AKS server application (valid about an hour).'
+      'The cluster signs users in with Entra ID: the kubeconfig runs this action to get a token for the AKS server application, again before each token expires (no token is stored in it).'
     );
   }
   core.info(
