@@ -131,7 +131,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
         async () =>
           deployTemplate(
             clients,
-            live ? requestFor(liveCounts(await findResource(clients, id, apiVersion))) : request,
+            requestFor(liveCounts(await findResource(clients, id, apiVersion))),
             { log: line => core.info(line) }
           ),
         busy

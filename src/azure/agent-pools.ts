@@ -40,9 +40,12 @@ export function refuseVmSizeChanges(spec: ClusterSpec, cluster: GenericResource)
   for (const want of desiredPools(spec)) {
     const have = livePool(cluster, want.name);
     if (!have || String(have.vmSize).toLowerCase() === want.vmSize.toLowerCase()) continue;
-    const input = want.name === 'system' ? 'system-vm-size' : 'node-vm-size';
+    const input = { system: 'system-vm-size', [GADGETRON_POOL]: 'node-vm-size' }[want.name];
+    const keep = input
+      ? `Keep ${input}: ${String(have.vmSize)}, or add`
+      : `Delete the pool (gpu: false) and run again with gpu: true, or add`;
     problems.push(
-      `Agent pool ${want.name} of cluster ${spec.name} runs ${String(have.vmSize)}; AKS cannot change a pool's VM size (PropertyChangeNotAllowed). Keep ${input}: ${String(have.vmSize)}, or add a pool of ${want.vmSize} (az aks nodepool add), move the workload and delete the old pool.`
+      `Agent pool ${want.name} of cluster ${spec.name} runs ${String(have.vmSize)}; AKS cannot change a pool's VM size (PropertyChangeNotAllowed). ${keep} a pool of ${want.vmSize} (az aks nodepool add), move the workload and delete the old pool.`
     );
   }
   if (problems.length > 0) throw new ActionFailure(problems.join('\n'));
