@@ -190,6 +190,52 @@ describe('provision-cluster and AKS node pools', () => {
     }
   });
 
+  test('hardening when asked: API server ranges, Standard tier, Entra ID only; back off again', async () => {
+    const hardened = await runAction(sandbox, 'provision-cluster', {
+      ...BASE,
+      'max-nodes': '8',
+      'api-server-authorized-ranges': '203.0.113.0/24\n198.51.100.7/32',
+      tier: 'Standard',
+      'disable-local-accounts': 'true',
+      'maintenance-window': 'Wednesday 22:30',
+      'maintenance-hours': '6',
+      'node-os-upgrade-channel': 'SecurityPatch'
+    });
+    expect(errors(hardened)).toEqual([]);
+    const props = live().properties;
+    expect(live().sku).toMatchObject({ tier: 'Standard' });
+    expect(props.apiServerAccessProfile.authorizedIPRanges).toEqual([
+      '203.0.113.0/24',
+      '198.51.100.7/32'
+    ]);
+    expect(props.disableLocalAccounts).toBe(true);
+    expect(props.aadProfile).toEqual({ managed: true, enableAzureRBAC: true });
+    expect(props.autoUpgradeProfile.nodeOSUpgradeChannel).toBe('SecurityPatch');
+    const window = sandbox.arm.state.getResource(
+      `${clusterId}/maintenanceConfigurations/aksManagedNodeOSUpgradeSchedule`
+    )?.properties.maintenanceWindow;
+    expect(window).toMatchObject({
+      schedule: { weekly: { dayOfWeek: 'Wednesday' } },
+      startTime: '22:30',
+      durationHours: 6
+    });
+    const same = await runAction(sandbox, 'provision-cluster', {
+      ...BASE,
+      'max-nodes': '8',
+      'api-server-authorized-ranges': '198.51.100.7/32, 203.0.113.0/24',
+      tier: 'Standard',
+      'disable-local-accounts': 'true',
+      'maintenance-window': 'wednesday 22:30',
+      'maintenance-hours': '6',
+      'node-os-upgrade-channel': 'SecurityPatch'
+    });
+    expect(same.outputs.changed).toBe('false');
+    const back = await runAction(sandbox, 'provision-cluster', { ...BASE, 'max-nodes': '8' });
+    expect(errors(back)).toEqual([]);
+    expect(live().sku).toMatchObject({ tier: 'Free' });
+    expect(live().properties.apiServerAccessProfile.authorizedIPRanges).toEqual([]);
+  }, 120_000);
+
   test('a mistyped region is refused with a suggestion before anything is written', async () => {
     const since = sandbox.arm.requests.length;
     const result = await runAction(sandbox, 'provision-cluster', {
