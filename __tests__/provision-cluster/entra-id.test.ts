@@ -50,7 +50,8 @@ describe('provision-cluster on an Entra ID cluster', () => {
     const user = parse(text).users[0].user;
     expect(Object.keys(user)).toEqual(['exec']);
     expect(user.exec.command).toBe(process.execPath);
-    expect(user.exec.args[0]).toMatch(/actions\/provision-cluster\/dist\/index\.js$/);
+    // A copy of the bundle in the job's temporary directory: a later checkout cannot remove it.
+    expect(user.exec.args).toEqual([`${runnerTemp}/gadgetron-actions-kube-token/index.js`]);
     expect(user.exec.env).toEqual(
       expect.arrayContaining([
         { name: 'GADGETRON_KUBE_TOKEN_SCOPE', value: AKS_SERVER_SCOPE },

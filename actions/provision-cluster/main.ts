@@ -39,7 +39,7 @@ import { describeRequestError } from '../../src/azure/errors.ts';
 import { whatIf, whatIfLines, type WhatIfResource } from '../../src/azure/what-if.ts';
 import { userKubeconfig } from '../../src/azure/aks.ts';
 import { prepareKubeconfig, writeKubeconfig } from '../../src/azure/kubeconfig.ts';
-import { tokenCommand } from '../../src/azure/kube-token.ts';
+import { copyTokenScript, tokenCommand } from '../../src/azure/kube-token.ts';
 import { decideTeardown } from '../../src/azure/teardown.ts';
 import { CLUSTER_TAG, withOwnerTags } from '../../src/azure/tags.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
@@ -351,12 +351,12 @@ async function fetchCredentials(
   name: string
 ): Promise<string> {
   const raw = await userKubeconfig(clients, resourceGroup, name);
+  const dir = process.env.RUNNER_TEMP || tmpdir();
   const prepared = await prepareKubeconfig(raw, {
-    command: scope => tokenCommand(scope, identity),
+    command: scope => tokenCommand(scope, identity, copyTokenScript(dir)),
     check: clients.credential
   });
   for (const secret of prepared.secrets) core.setSecret(secret);
-  const dir = process.env.RUNNER_TEMP || tmpdir();
   const path = writeKubeconfig(dir, `kubeconfig-${resourceGroup}-${name}`, prepared.text);
   core.saveState('kubeconfig', path);
   core.exportVariable('KUBECONFIG', path);

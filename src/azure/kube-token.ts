@@ -4,6 +4,8 @@
  * token for the AKS server application. Its expiry is set early (five minutes, or half the
  * life of a short token), so clients fetch the next token before the current one runs out.
  */
+import { cpSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { ARM_SCOPE, azureEndpoints } from './environment.ts';
 import { resolveCredential, type AzureIdentity } from './credential.ts';
 import { TOKEN_SCOPE_VARIABLE, type TokenCommand } from './kubeconfig.ts';
@@ -11,10 +13,21 @@ import { TOKEN_SCOPE_VARIABLE, type TokenCommand } from './kubeconfig.ts';
 const IDENTITY_VARIABLES = ['AZURE_SUBSCRIPTION_ID', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID'];
 const ENDPOINT_VARIABLES = ['AZURE_AUTHORITY_HOST', 'AZURE_RESOURCE_MANAGER_ENDPOINT'];
 
-/** The command: this very bundle, run by the same node, told the scope and who to sign in as. */
+/**
+ * A copy of this bundle (its dist directory) in the job's temporary directory, which lasts
+ * as long as the job: a later checkout into the workspace cannot remove what the kubeconfig runs.
+ */
+export function copyTokenScript(tempDir: string, entry: string = process.argv[1] ?? ''): string {
+  const target = join(tempDir, 'gadgetron-actions-kube-token');
+  cpSync(dirname(entry), target, { recursive: true });
+  return join(target, basename(entry));
+}
+
+/** The command: that bundle run by the same node, told the scope and who to sign in as. */
 export function tokenCommand(
   scope: string,
   identity: AzureIdentity,
+  script: string,
   env: NodeJS.ProcessEnv = process.env
 ): TokenCommand {
   const values: Record<string, string> = {
@@ -27,7 +40,7 @@ export function tokenCommand(
     const value = env[name];
     if (value) values[name] = value;
   }
-  return { command: process.execPath, args: [process.argv[1] ?? ''], env: values };
+  return { command: process.execPath, args: [script], env: values };
 }
 
 /**
