@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { armCalls, errors, runAction, startSandbox, type Sandbox } from './harness.ts';
 
+// Runs of the action take seconds here but far longer on a busy machine: generous timeouts.
+
 // Test assertions read free-form JSON.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -98,7 +100,7 @@ describe('provision-cluster and AKS node pools', () => {
     });
     expect(errors(lowered)).toEqual([]);
     expect(pool('gadgetron')).toMatchObject({ count: 4, maxCount: 4 });
-  });
+  }, 240_000);
 
   test('gpu turned on adds the GPU pool, turned off deletes it, and the next run is up to date', async () => {
     const on = await runAction(sandbox, 'provision-cluster', { ...BASE, gpu: 'true' });
@@ -122,7 +124,7 @@ describe('provision-cluster and AKS node pools', () => {
     const after = await runAction(sandbox, 'provision-cluster', BASE);
     expect(after.outputs.changed).toBe('false');
     expect(after.stdout).toContain('already matches the inputs');
-  }, 120_000);
+  }, 240_000);
 
   test('a new VM size is refused before any write, with the way that works', async () => {
     const since = sandbox.arm.requests.length;
@@ -135,13 +137,18 @@ describe('provision-cluster and AKS node pools', () => {
       "Agent pool gadgetron of cluster gt-rules runs Standard_D8s_v5; AKS cannot change a pool's VM size (PropertyChangeNotAllowed). Keep node-vm-size: Standard_D8s_v5, or add a pool of Standard_D16s_v5 (az aks nodepool add)"
     );
     expect(writes(since)).toEqual([]);
-  });
+  }, 120_000);
 
   test('a pool busy scaling is waited for: no write meets a 409', async () => {
-    sandbox.arm.state.startClusterOperation(clusterId, {
-      operation: 'Scaling',
+    // The autoscaler starts scaling just as the run first reads the cluster.
+    sandbox.arm.faults.inject({
+      type: 'busy',
+      cluster: CLUSTER,
       pool: 'gadgetron',
-      durationMs: 3000
+      operation: 'Scaling',
+      durationMs: 3000,
+      times: 1,
+      match: new RegExp(`^GET .*/managedClusters/${CLUSTER}$`, 'i')
     });
     const since = sandbox.arm.requests.length;
     const result = await runAction(sandbox, 'provision-cluster', { ...BASE, 'max-nodes': '7' });
@@ -149,15 +156,14 @@ describe('provision-cluster and AKS node pools', () => {
     expect(result.stdout).toContain(`Cluster ${CLUSTER} is busy (pool gadgetron: Scaling)`);
     expect(armCalls(sandbox.arm, since).filter(r => r.status === 409)).toEqual([]);
     expect(pool('gadgetron')?.maxCount).toBe(7);
-  });
+  }, 120_000);
 
   test('an operation that starts as the deployment does: 409 retried, then success', async () => {
-    const upgradeMs = 2000;
     sandbox.arm.faults.inject({
       type: 'busy',
       cluster: CLUSTER,
       operation: 'Upgrading',
-      durationMs: upgradeMs,
+      durationMs: 4000,
       times: 1,
       match: /^PUT .*\/deployments\//i
     });
@@ -167,7 +173,7 @@ describe('provision-cluster and AKS node pools', () => {
       /Deployment gadgetron-cluster-gt-rules was refused because the cluster is busy: Operation is not allowed: Another operation \(Upgrading\) is in progress.*Retrying when it is idle \(attempt 2 of 6\)/
     );
     expect(pool('gadgetron')?.maxCount).toBe(8);
-  }, 120_000);
+  }, 240_000);
 
   test('a stopped cluster is refused with the command that starts it; no credentials', async () => {
     live().properties.powerState = { code: 'Stopped' };
@@ -188,7 +194,7 @@ describe('provision-cluster and AKS node pools', () => {
     } finally {
       live().properties.powerState = { code: 'Running' };
     }
-  });
+  }, 240_000);
 
   test('hardening when asked: API server ranges, Standard tier, Entra ID only; back off again', async () => {
     const hardened = await runAction(sandbox, 'provision-cluster', {
@@ -234,7 +240,7 @@ describe('provision-cluster and AKS node pools', () => {
     expect(errors(back)).toEqual([]);
     expect(live().sku).toMatchObject({ tier: 'Free' });
     expect(live().properties.apiServerAccessProfile.authorizedIPRanges).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 
   test('a mistyped region is refused with a suggestion before anything is written', async () => {
     const since = sandbox.arm.requests.length;
@@ -249,5 +255,5 @@ describe('provision-cluster and AKS node pools', () => {
     );
     expect(writes(since)).toEqual([]);
     expect(sandbox.arm.state.getResourceGroup('rg-typo')).toBeUndefined();
-  });
+  }, 120_000);
 });
