@@ -9,6 +9,8 @@ import type { ArmDurations } from '../emulators/arm/index.ts';
 export const AZURE_SECONDS = {
   clusterCreate: 360,
   clusterUpdate: 180,
+  /** One agent pool created, changed or deleted on its own. */
+  poolUpdate: 120,
   storageCreate: 30,
   shareCreate: 6,
   resourceGroupDelete: 300,
@@ -38,6 +40,8 @@ export function scale(factor: number): Scale {
     arm: {
       clusterCreateMs: ms(AZURE_SECONDS.clusterCreate),
       clusterUpdateMs: ms(AZURE_SECONDS.clusterUpdate),
+      poolUpdateMs: ms(AZURE_SECONDS.poolUpdate),
+      poolDeleteMs: ms(AZURE_SECONDS.poolUpdate),
       clusterDeleteMs: ms(AZURE_SECONDS.resourceGroupDelete),
       storageCreateMs: ms(AZURE_SECONDS.storageCreate),
       shareCreateMs: ms(AZURE_SECONDS.shareCreate),

@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { cachingCredential, credentialCandidates } from '../../src/azure/credential.ts';
 import { azureEndpoints, PUBLIC_CLOUD } from '../../src/azure/environment.ts';
+import { parse } from 'yaml';
 import { prepareKubeconfig } from '../../src/azure/kubeconfig.ts';
 import { describeArmError, describeRequestError, hintFor } from '../../src/azure/errors.ts';
 
@@ -96,7 +97,7 @@ users:
         args: [get-token, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630, --login, devicecode]
 `;
 
-  test('an Entra ID (kubelogin) user becomes a token for the AKS server application', async () => {
+  test('an Entra ID (kubelogin) user runs the suite token command; no token is stored', async () => {
     const scopes: string[] = [];
     const credential: TokenCredential = {
       getToken: async scope => {
@@ -104,19 +105,45 @@ users:
         return { token: 'aks-token', expiresOnTimestamp: Date.now() + 3_600_000 } as AccessToken;
       }
     };
-    const prepared = await prepareKubeconfig(exec, credential);
+    const prepared = await prepareKubeconfig(exec, {
+      check: credential,
+      command: scope => ({
+        command: '/usr/bin/node',
+        args: ['/actions/provision-cluster/dist/index.js'],
+        env: { GADGETRON_KUBE_TOKEN_SCOPE: scope, AZURE_CLIENT_ID: 'app' }
+      })
+    });
     expect(scopes).toEqual(['6dae42f8-4368-4678-94ff-3960e28e3630/.default']);
     expect(prepared.convertedExec).toBe(true);
-    expect(prepared.text).toContain('token: aks-token');
+    expect(prepared.text).not.toContain('aks-token');
     expect(prepared.text).not.toContain('kubelogin');
-    expect(prepared.secrets).toEqual(['aks-token']);
+    expect(parse(prepared.text).users[0].user).toEqual({
+      exec: {
+        apiVersion: 'client.authentication.k8s.io/v1beta1',
+        command: '/usr/bin/node',
+        args: ['/actions/provision-cluster/dist/index.js'],
+        env: [
+          {
+            name: 'GADGETRON_KUBE_TOKEN_SCOPE',
+            value: '6dae42f8-4368-4678-94ff-3960e28e3630/.default'
+          },
+          { name: 'AZURE_CLIENT_ID', value: 'app' }
+        ],
+        interactiveMode: 'Never',
+        provideClusterInfo: false
+      }
+    });
+    expect(prepared.secrets).toEqual([]);
     expect(prepared.server).toBe('https://aks1.hcp.westeurope.azmk8s.io:443');
   });
 
   test('token and client-key users are kept as they are, their secrets listed for masking', async () => {
     const text =
       'users: [{ name: u, user: { token: abc123, client-key-data: S0VZ } }]\nclusters: []\n';
-    const prepared = await prepareKubeconfig(text, { getToken: async () => null });
+    const prepared = await prepareKubeconfig(text, {
+      check: { getToken: async () => null },
+      command: () => ({ command: 'x', args: [], env: {} })
+    });
     expect(prepared.text).toBe(text);
     expect(prepared.secrets).toEqual(['abc123', 'S0VZ']);
   });

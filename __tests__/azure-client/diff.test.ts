@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { GenericResource } from '@azure/arm-resources';
-import { clusterDifferences, extraPools } from '../../src/azure/cluster-diff.ts';
+import { clusterDifferences, maintenanceDifferences } from '../../src/azure/cluster-diff.ts';
+import { extraPools } from '../../src/azure/agent-pools.ts';
 import { clusterParameters, desiredPools, type ClusterSpec } from '../../src/azure/cluster-spec.ts';
 import { literalDifferences } from '../../src/azure/literal-diff.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
@@ -20,6 +21,11 @@ const SPEC: ClusterSpec = {
   maxNodes: 10,
   gpu: false,
   maxGracefulTerminationSec: 3600,
+  nodeOSUpgradeChannel: 'NodeImage',
+  maintenance: { day: 'Sunday', startTime: '01:00', durationHours: 4 },
+  authorizedIpRanges: [],
+  tier: 'Free',
+  disableLocalAccounts: false,
   tags: { team: 'mri' }
 };
 
@@ -34,11 +40,18 @@ function liveCluster(spec: ClusterSpec = SPEC): GenericResource {
   properties.fqdn = 'aks1-1234.hcp.westeurope.azmk8s.io';
   properties.networkProfile.loadBalancerSku = 'Standard';
   properties.autoScalerProfile['max-graceful-termination-sec'] = '3600';
-  properties.agentPoolProfiles = desiredPools(spec).map(p => ({
+  properties.autoUpgradeProfile.nodeOSUpgradeChannel = 'NodeImage';
+  properties.apiServerAccessProfile = {};
+  delete properties.aadProfile;
+  properties.disableLocalAccounts = false;
+  properties.agentPoolProfiles = desiredPools(spec).map(({ drainTimeoutInMinutes, ...p }) => ({
     ...p,
     count: 3,
     provisioningState: 'Succeeded',
-    nodeTaints: [...p.nodeTaints]
+    nodeTaints: [...p.nodeTaints],
+    ...(drainTimeoutInMinutes
+      ? { upgradeSettings: { drainTimeoutInMinutes, maxSurge: '10%' } }
+      : {})
   }));
   return {
     location: 'West Europe',
@@ -49,6 +62,7 @@ function liveCluster(spec: ClusterSpec = SPEC): GenericResource {
       'added-by-policy': 'yes'
     },
     identity: { type: 'SystemAssigned', principalId: 'p' } as GenericResource['identity'],
+    sku: { name: 'Base', tier: 'Free' },
     properties
   };
 }
@@ -67,7 +81,30 @@ describe('cluster differences', () => {
     ).toEqual(['agent pool gadgetron.vmSize: "Standard_D8s_v5" → "Standard_D16s_v5"']);
     expect(
       clusterDifferences({ ...SPEC, maxGracefulTerminationSec: 7200 }, resource, liveCluster())
-    ).toEqual(['properties.autoScalerProfile.max-graceful-termination-sec: "3600" → "7200"']);
+    ).toEqual([
+      'properties.autoScalerProfile.max-graceful-termination-sec: "3600" → "7200"',
+      // Upgrades must wait for a reconstruction to end on the pools Gadgetron runs on.
+      'agent pool gadgetron.upgradeSettings.drainTimeoutInMinutes: 70 → 130'
+    ]);
+    expect(clusterDifferences({ ...SPEC, tier: 'Standard' }, resource, liveCluster())).toEqual([
+      'sku.tier: "Free" → "Standard"'
+    ]);
+    expect(
+      clusterDifferences(
+        { ...SPEC, authorizedIpRanges: ['203.0.113.0/24'] },
+        resource,
+        liveCluster()
+      )
+    ).toEqual(['properties.apiServerAccessProfile.authorizedIPRanges: [] → ["203.0.113.0/24"]']);
+    expect(
+      clusterDifferences(
+        { ...SPEC, nodeOSUpgradeChannel: 'SecurityPatch' },
+        resource,
+        liveCluster()
+      )
+    ).toEqual([
+      'properties.autoUpgradeProfile.nodeOSUpgradeChannel: "NodeImage" → "SecurityPatch"'
+    ]);
     expect(clusterDifferences({ ...SPEC, gpu: true }, resource, liveCluster())).toEqual([
       'agent pool gpu: missing'
     ]);
@@ -115,8 +152,41 @@ describe('cluster differences', () => {
     ]);
   });
 
+  test('maintenance windows: missing or different ones are differences', () => {
+    const window = (day: string): GenericResource => ({
+      properties: {
+        maintenanceWindow: {
+          schedule: { weekly: { dayOfWeek: day, intervalWeeks: 1 } },
+          durationHours: 4,
+          startTime: '01:00',
+          utcOffset: '+00:00'
+        }
+      }
+    });
+    expect(maintenanceDifferences(SPEC, { a: window('Sunday'), b: window('Sunday') })).toEqual([]);
+    expect(maintenanceDifferences(SPEC, { a: undefined, b: window('Monday') })).toEqual([
+      'maintenance configuration a: missing',
+      expect.stringMatching(/^maintenance configuration b: .*"Monday".* → .*"Sunday"/)
+    ]);
+  });
+
+  test('a pool keeps its live size within the new bounds; a new pool starts at its minimum', () => {
+    const counts = (gadgetron?: number, gpu?: number, spec: ClusterSpec = SPEC) => {
+      const p = clusterParameters({ ...spec, gpu: true }, 'westeurope', { gadgetron, gpu });
+      return [p.nodeCount, p.gpuCount];
+    };
+    expect(counts(undefined, undefined)).toEqual([1, 0]);
+    expect(counts(7, 2)).toEqual([7, 2]);
+    expect(counts(7, 2, { ...SPEC, maxNodes: 5 })).toEqual([5, 2]);
+    expect(counts(0, 0, { ...SPEC, minNodes: 3 })).toEqual([3, 0]);
+  });
+
   test('the parameters are exactly ones the template declares', () => {
-    const parameters = templateParameters(template, clusterParameters(SPEC, 'westeurope'));
+    const parameters = templateParameters(
+      template,
+      clusterParameters(SPEC, 'westeurope', { gadgetron: 2, gpu: undefined })
+    );
+    expect(parameters.drainTimeoutInMinutes).toEqual({ value: 70 });
     expect(parameters.maxGracefulTerminationSec).toEqual({ value: '3600' });
     expect(parameters.tags).toEqual({ value: { team: 'mri' } });
     expect(() => templateParameters(template, { nope: 1 })).toThrow(

@@ -3,6 +3,7 @@ import type { GenericResource } from '@azure/arm-resources';
 import { describeShareChange, planShares } from '../../src/azure/share-quota.ts';
 import {
   defaultAccountName,
+  needsLargeFileShares,
   storageParameters,
   type StorageSpec
 } from '../../src/azure/storage-spec.ts';
@@ -99,7 +100,18 @@ describe('storage account', () => {
     expect(() => accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, live)).toThrow(
       ActionFailure
     );
-    expect(templateParameters(template, storageParameters(SPEC, 'westeurope')).shares).toEqual({
+    // A Standard share above 5 TiB needs large file shares, and they are never turned off.
+    const big = { ...SPEC, shares: [{ name: 'gtdata', quotaGiB: 6144 }] };
+    expect(accountDifferences(big, resource, live)).toEqual([
+      'properties.largeFileSharesState: Disabled → Enabled (shares above 5 TiB)'
+    ]);
+    expect(needsLargeFileShares(big, false)).toBe(true);
+    expect(needsLargeFileShares(SPEC, true)).toBe(true);
+    expect(needsLargeFileShares(SPEC, false)).toBe(false);
+    expect(needsLargeFileShares({ ...big, sku: 'Premium_LRS' }, false)).toBe(false);
+    expect(
+      templateParameters(template, storageParameters(SPEC, 'westeurope', false)).shares
+    ).toEqual({
       value: [
         { name: 'gtdependencies', quotaGiB: 100 },
         { name: 'gtdata', quotaGiB: 1024 }

@@ -111,7 +111,7 @@ describe('create-storage', () => {
     });
     expect(pv?.spec?.csi?.volumeHandle).not.toContain('#');
     expect(pv?.spec?.accessModes).toEqual(['ReadWriteMany']);
-    expect(pv?.spec?.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000']));
+    expect(pv?.spec?.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000', 'nobrl']));
     const claim = (name: string) =>
       sandbox.kube.get<V1PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', name);
     for (const name of ['gtdata', 'gtdependencies']) {
@@ -234,6 +234,8 @@ describe('create-storage', () => {
       60_000,
       'claims, volumes and Secret gone'
     );
+    // The group the action made for the account goes with it: nothing is left behind.
+    expect(sandbox.arm.state.getResourceGroup(RG)).toBeUndefined();
 
     const again = await runAction(sandbox, 'create-storage', teardown, { runnerTemp });
     expect(again.exitCode).toBe(0);

@@ -39,6 +39,38 @@ const CASES: [string, string, Record<string, string>, Record<string, string | un
     'max-graceful-termination',
     { ...BASE, 'max-graceful-termination': '10' }
   ],
+  [
+    'an eviction grace whose drain timeout AKS would refuse',
+    'max-graceful-termination',
+    { ...BASE, 'max-graceful-termination': '86400' }
+  ],
+  [
+    'a maintenance window on no weekday',
+    'maintenance-window',
+    { ...BASE, 'maintenance-window': 'Someday 01:00' }
+  ],
+  [
+    'a maintenance window at 25:00',
+    'maintenance-window',
+    { ...BASE, 'maintenance-window': 'Sunday 25:00' }
+  ],
+  ['a maintenance window of 2 hours', 'maintenance-hours', { ...BASE, 'maintenance-hours': '2' }],
+  [
+    'an unknown node OS upgrade channel',
+    'node-os-upgrade-channel',
+    { ...BASE, 'node-os-upgrade-channel': 'Weekly' }
+  ],
+  [
+    'an IPv6 range for the API server',
+    'api-server-authorized-ranges',
+    { ...BASE, 'api-server-authorized-ranges': '203.0.113.0/24, 2001:db8::/32' }
+  ],
+  ['an unknown tier', 'tier', { ...BASE, tier: 'Premium' }],
+  [
+    'disable-local-accounts that is not a boolean',
+    'disable-local-accounts',
+    { ...BASE, 'disable-local-accounts': 'on' }
+  ],
   ['a tag line without =', 'tags', { ...BASE, tags: 'team=mri\nowner' }],
   ['what-if that is not a boolean', 'what-if', { ...BASE, 'what-if': 'maybe' }],
   [

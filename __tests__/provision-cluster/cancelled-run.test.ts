@@ -5,7 +5,9 @@ let sandbox: Sandbox;
 
 beforeAll(async () => {
   sandbox = await startSandbox({
-    arm: { durations: { clusterCreateMs: 6_000, clusterUpdateMs: 500 } }
+    // The cancelled run must reach its deployment before it is killed, even on a busy machine,
+    // and the cluster must still be creating when the next run starts.
+    arm: { durations: { clusterCreateMs: 20_000, clusterUpdateMs: 500 } }
   });
 });
 
@@ -21,17 +23,19 @@ const INPUTS = {
 
 describe('provision-cluster after a cancelled run', () => {
   test('waits for the cluster a cancelled run left being created instead of failing', async () => {
-    const cancelled = await runAction(sandbox, 'provision-cluster', INPUTS, { timeoutMs: 3_000 });
+    const cancelled = await runAction(sandbox, 'provision-cluster', INPUTS, { timeoutMs: 8_000 });
     expect(cancelled.exitCode).not.toBe(0);
     const result = await runAction(sandbox, 'provision-cluster', INPUTS);
     expect(errors(result)).toEqual([]);
     expect(result.exitCode).toBe(0);
     // The cluster the cancelled run started is still being created: the re-run waits for it,
     // then finds it up to date instead of starting a second deployment.
-    expect(result.stdout).toMatch(/cancelled is Creating; waiting for that to finish/);
+    expect(result.stdout).toMatch(
+      /Cluster cancelled is busy \(Creating\); waiting for that to finish/
+    );
     expect(result.stdout).toContain('Cluster cancelled already matches the inputs');
     expect(result.outputs.changed).toBe('false');
     expect(result.outputs.fqdn).toMatch(/azmk8s\.io$/);
     expect(sandbox.arm.requests.filter(r => r.status === 409)).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });

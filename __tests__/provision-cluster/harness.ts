@@ -30,7 +30,7 @@ export function actionDir(name: string): string {
 export type Sandbox = LocalCloud & { readonly kube: TestCluster };
 
 export async function startSandbox(
-  options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number } = {}
+  options: { arm?: ArmEmulatorOptions; oidcLifetimeSeconds?: number; podStartSeconds?: number } = {}
 ): Promise<Sandbox> {
   const cloud = await startLocalCloud(options);
   const { kube } = cloud;

@@ -4,13 +4,19 @@ import type { StorageManagementClient } from '@azure/arm-storage';
 import type { StorageInputs } from './inputs.ts';
 import { signIn } from '../../src/azure/sign-in.ts';
 import type { ArmClients } from '../../src/azure/clients.ts';
-import { createResourceGroup, findResourceGroup } from '../../src/azure/resource-group.ts';
+import {
+  createResourceGroup,
+  deleteResourceGroup,
+  findResourceGroup,
+  listGroupResources
+} from '../../src/azure/resource-group.ts';
 import { findResource, resourceId, waitUntilSettled } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import { deployTemplate } from '../../src/azure/deploy-template.ts';
 import {
   ACCOUNT_TYPE,
   STORAGE_TEMPLATE,
+  needsLargeFileShares,
   storageDeploymentName,
   storageParameters,
   type StorageSpec
@@ -19,6 +25,7 @@ import {
   accountDifferences,
   accountKey,
   deleteAccount,
+  largeFileSharesEnabled,
   liveShares,
   storageClient
 } from '../../src/azure/storage.ts';
@@ -31,12 +38,13 @@ import {
   type StorageObjectsSpec
 } from '../../src/azure/storage-kubernetes.ts';
 import { decideTeardown } from '../../src/azure/teardown.ts';
-import { STORAGE_TAG, withOwnerTags } from '../../src/azure/tags.ts';
+import { STORAGE_TAG, hasTags, withOwnerTags } from '../../src/azure/tags.ts';
 import { connect } from '../../src/kubernetes/connect.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeStorageSummary, writeStorageTeardownSummary } from './summary.ts';
 import { chooseLocation } from '../../src/azure/location.ts';
+import { checkRegion } from '../../src/azure/regions.ts';
 
 /** Makes the account and shares match the inputs, then the Secret, volumes and claims in the cluster. */
 export async function createStorage(inputs: StorageInputs): Promise<void> {
@@ -53,6 +61,7 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
 
   const template = loadTemplate(STORAGE_TEMPLATE);
   const accountTemplate = templateResource(template, ACCOUNT_TYPE);
+  if (spec.location) await checkRegion(clients, spec.location);
   const group = await findResourceGroup(clients, spec.resourceGroup);
   const live = group
     ? await waitUntilSettled(clients, accountId(clients, spec), accountTemplate.apiVersion, line =>
@@ -96,7 +105,10 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
       resourceGroup: spec.resourceGroup,
       name: storageDeploymentName(spec.account),
       template,
-      parameters: templateParameters(template, storageParameters(spec, location))
+      parameters: templateParameters(
+        template,
+        storageParameters(spec, location, needsLargeFileShares(spec, largeFileSharesEnabled(live)))
+      )
     };
     await core.group(`Deploy ${request.name}`, () =>
       deployTemplate(clients, request, { log: line => core.info(line) })
@@ -235,6 +247,8 @@ async function tearDown(
 
   if (decision.action === 'nothing') {
     core.info(decision.reason);
+    if (await removeOwnGroup(clients, group, spec))
+      removed.push(`resource group ${spec.resourceGroup}`);
     core.setOutput('changed', String(removed.length > 0));
     await writeStorageTeardownSummary({
       account: spec.account,
@@ -246,5 +260,36 @@ async function tearDown(
   core.info(`Deleting storage account ${spec.account} with all its shares.`);
   await deleteAccount(storage, spec.resourceGroup, spec.account);
   core.setOutput('changed', 'true');
+  // The group this action created for the account goes with it once nothing else is in it;
+  // a group someone made beforehand, or one holding anything else, stays.
+  if (group && hasTags(group.tags, withOwnerTags({}, { [STORAGE_TAG]: spec.account }))) {
+    const left = await listGroupResources(clients, spec.resourceGroup);
+    if (left.length === 0) {
+      await deleteResourceGroup(clients, spec.resourceGroup, line => core.info(line));
+    } else {
+      core.info(`Resource group ${spec.resourceGroup} still holds ${left.join(', ')}: it is kept.`);
+    }
+  }
   await writeStorageTeardownSummary({ account: spec.account, outcome: 'deleted', removed });
+}
+
+/**
+ * The group this action created for the account goes once nothing else is in it (also after a
+ * stand-up that failed before the account existed); a group someone made beforehand, or one
+ * holding anything else, stays. Returns whether it was deleted.
+ */
+async function removeOwnGroup(
+  clients: ArmClients,
+  group: ResourceGroup | undefined,
+  spec: StorageSpec
+): Promise<boolean> {
+  if (!group || !hasTags(group.tags, withOwnerTags({}, { [STORAGE_TAG]: spec.account })))
+    return false;
+  const left = await listGroupResources(clients, spec.resourceGroup);
+  if (left.length > 0) {
+    core.info(`Resource group ${spec.resourceGroup} still holds ${left.join(', ')}: it is kept.`);
+    return false;
+  }
+  await deleteResourceGroup(clients, spec.resourceGroup, line => core.info(line));
+  return true;
 }

@@ -17,6 +17,11 @@ import { ActionFailure } from '../../src/runtime/failure.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
 import { followRollout } from '../../src/kubernetes/follow.ts';
+import { applyDevicePlugin, waitForGpuNodes } from '../../src/kubernetes/device-plugin.ts';
+import { looksLikeCudaImage } from '../../src/render/image.ts';
+
+/** Ten minutes: pulling the plugin's image and its registration with the kubelet take far less. */
+const GPU_NODES_TIMEOUT_MS = 600_000;
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -36,6 +41,11 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   core.setOutput('image', spec.image);
   core.setOutput('service', `${spec.name}-frontend.${spec.namespace}.svc.cluster.local:9002`);
   core.setOutput('rolled-back', 'false');
+  if (spec.resources.gpus > 0 && !looksLikeCudaImage(spec.image)) {
+    core.warning(
+      `gpus is ${spec.resources.gpus} but ${spec.image} is not a CUDA image: the pods hold GPUs they do not use. Use the ..._rt_cuda image (e.g. ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_cuda), or gpus: 0.`
+    );
+  }
 
   if (inputs['dry-run'] === 'client') {
     await validateOffline(objects, manifests, spec);
@@ -46,6 +56,9 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   core.info(`Cluster: ${client.server}`);
   const dryRun = inputs['dry-run'] === 'server';
   await requireClaims(client, spec);
+  if (spec.resources.gpus > 0 && !dryRun) {
+    await core.group('NVIDIA device plugin', () => installDevicePlugin(client));
+  }
 
   const { applied, pruned, previous } = await core.group('Apply', () =>
     apply(client, spec, objects, dryRun)
@@ -94,6 +107,19 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
           ? ''
           : '. There was no previous version to restore.')
   );
+}
+
+/**
+ * Pods asking for nvidia.com/gpu schedule only on nodes whose device plugin advertises it: the
+ * plugin is applied (it runs on the GPU pool only) and its nodes are awaited.
+ */
+async function installDevicePlugin(client: KubeClient): Promise<void> {
+  for (const { object, change } of await applyDevicePlugin(client, retryPolicy())) {
+    core.info(
+      `${change.padEnd(10)} ${object.kind} ${object.metadata?.namespace}/${object.metadata?.name}`
+    );
+  }
+  await waitForGpuNodes(client, { log: line => core.info(line), timeoutMs: GPU_NODES_TIMEOUT_MS });
 }
 
 function gadgetronSpec(inputs: DeployInputs): GadgetronSpec {

@@ -2,12 +2,14 @@ import { field, readInputs, type InputSource, type InputValues } from '../../src
 import { boolean, integer, oneOf, text } from '../../src/inputs/parsers.ts';
 import { InputProblem, InvalidInputs } from '../../src/inputs/problem.ts';
 import {
+  apiServerRanges,
   azureLocation,
   azureTags,
   clusterName,
   kubernetesVersion,
   resourceGroupName,
-  vmSize
+  vmSize,
+  weeklyStart
 } from '../../src/azure/parsers.ts';
 import {
   IDENTITY_FIELDS,
@@ -33,7 +35,16 @@ const FIELDS = {
   'min-nodes': field(integer(0, 1000), { required: true }),
   'max-nodes': field(integer(1, 1000), { required: true }),
   gpu: field(boolean, { required: true }),
-  'max-graceful-termination': field(integer(30, 86_400), { required: true }),
+  // An upgrade's drain timeout is this plus ten minutes, and AKS allows at most 1440 minutes.
+  'max-graceful-termination': field(integer(30, 85_800), { required: true }),
+  'node-os-upgrade-channel': field(oneOf('None', 'Unmanaged', 'NodeImage', 'SecurityPatch'), {
+    required: true
+  }),
+  'maintenance-window': field(weeklyStart, { required: true }),
+  'maintenance-hours': field(integer(4, 24), { required: true }),
+  'api-server-authorized-ranges': field(apiServerRanges),
+  tier: field(oneOf('Free', 'Standard'), { required: true }),
+  'disable-local-accounts': field(boolean, { required: true }),
   tags: field(azureTags),
   'what-if': field(boolean, { required: true }),
   confirm: field(text),

@@ -4,31 +4,42 @@ import type { GenericResource, ResourceGroup } from '@azure/arm-resources';
 import type { ProvisionInputs } from './inputs.ts';
 import { signIn } from '../../src/azure/sign-in.ts';
 import type { ArmClients } from '../../src/azure/clients.ts';
+import type { AzureIdentity } from '../../src/azure/credential.ts';
 import {
   createResourceGroup,
   deleteResourceGroup,
   findResourceGroup,
   listGroupResources
 } from '../../src/azure/resource-group.ts';
-import {
-  findResource,
-  provisioningState,
-  resourceId,
-  waitUntilSettled
-} from '../../src/azure/resources.ts';
+import { findResource, provisioningState, resourceId } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import {
   CLUSTER_TEMPLATE,
   CLUSTER_TYPE,
+  MAINTENANCE_CONFIGURATIONS,
   clusterDeploymentName,
   clusterParameters,
-  type ClusterSpec
+  type ClusterSpec,
+  type PoolCounts
 } from '../../src/azure/cluster-spec.ts';
-import { clusterDifferences, extraPools } from '../../src/azure/cluster-diff.ts';
+import { clusterDifferences, maintenanceDifferences } from '../../src/azure/cluster-diff.ts';
 import { deployTemplate, type DeploymentRequest } from '../../src/azure/deploy-template.ts';
+import {
+  deletePool,
+  extraPools,
+  liveCounts,
+  poolsToRemove,
+  refuseVmSizeChanges
+} from '../../src/azure/agent-pools.ts';
+import { retryWhileBusy, waitUntilIdle } from '../../src/azure/cluster-busy.ts';
+import { refuseStopped } from '../../src/azure/power-state.ts';
+import { checkRegion } from '../../src/azure/regions.ts';
+import { describeRequestError } from '../../src/azure/errors.ts';
+
 import { whatIf, whatIfLines, type WhatIfResource } from '../../src/azure/what-if.ts';
 import { userKubeconfig } from '../../src/azure/aks.ts';
 import { prepareKubeconfig, writeKubeconfig } from '../../src/azure/kubeconfig.ts';
+import { copyTokenScript, tokenCommand } from '../../src/azure/kube-token.ts';
 import { decideTeardown } from '../../src/azure/teardown.ts';
 import { CLUSTER_TAG, withOwnerTags } from '../../src/azure/tags.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
@@ -62,30 +73,42 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   const template = loadTemplate(CLUSTER_TEMPLATE);
   const apiVersion = templateResource(template, CLUSTER_TYPE).apiVersion;
   const id = clusterId(clients, spec.resourceGroup, spec.name);
+  if (spec.location) await checkRegion(clients, spec.location);
   const group = await findResourceGroup(clients, spec.resourceGroup);
-  const live = group
-    ? await waitUntilSettled(clients, id, apiVersion, line => core.info(line))
-    : undefined;
+  const untilIdle = (): Promise<GenericResource | undefined> =>
+    waitUntilIdle(clients, id, apiVersion, line => core.info(line));
+  const live = group ? await untilIdle() : undefined;
+  if (live) {
+    refuseStopped(live, spec.resourceGroup);
+    refuseVmSizeChanges(spec, live);
+  }
   const location = clusterLocation(spec, group, live);
-  const request: DeploymentRequest = {
+  const requestFor = (counts: PoolCounts): DeploymentRequest => ({
     resourceGroup: spec.resourceGroup,
     name: clusterDeploymentName(spec.name),
     template,
-    parameters: templateParameters(template, clusterParameters(spec, location))
-  };
+    parameters: templateParameters(template, clusterParameters(spec, location, counts))
+  });
+  const request = requestFor(liveCounts(live));
   const differences = live
-    ? clusterDifferences(spec, templateResource(template, CLUSTER_TYPE), live)
+    ? [
+        ...clusterDifferences(spec, templateResource(template, CLUSTER_TYPE), live),
+        ...maintenanceDifferences(spec, await liveMaintenance(clients, id, apiVersion))
+      ]
     : [];
   // A cluster whose last operation failed is redeployed even when its settings match.
   if (live && provisioningState(live) !== 'Succeeded') {
     differences.unshift(`provisioningState: ${provisioningState(live)} → Succeeded`);
   }
-  reportState(spec, live, differences);
+  const removals = poolsToRemove(spec, live);
+  reportState(spec, live, [...differences, ...removals.map(p => `agent pool ${p}: to be deleted`)]);
 
   if (inputs['what-if']) {
     const resources = await core.group('What-if', () =>
       previewChanges(clients, request, group, location)
     );
+    for (const pool of removals)
+      core.info(`Delete   ${CLUSTER_TYPE}/${spec.name}/agentPools/${pool}`);
     if (live) setClusterOutputs(live);
     await writeWhatIfSummary({
       spec,
@@ -98,18 +121,42 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   }
 
   let deployedIn: number | undefined;
+  const busy = { log: (line: string) => core.info(line), untilIdle };
   if (!live || differences.length > 0) {
     if (!group) await createGroup(clients, spec, location);
     const result = await core.group(`Deploy ${request.name}`, () =>
-      deployTemplate(clients, request, { log: line => core.info(line) })
+      retryWhileBusy(
+        `Deployment ${request.name}`,
+        // Each attempt sends the pools' counts as they are then: the autoscaler keeps working.
+        async () =>
+          deployTemplate(
+            clients,
+            requestFor(liveCounts(await findResource(clients, id, apiVersion))),
+            { log: line => core.info(line) }
+          ),
+        busy
+      )
     );
     deployedIn = result.durationMs;
     core.setOutput('changed', 'true');
   }
-  const cluster =
-    deployedIn === undefined
-      ? (live as GenericResource)
-      : await findResource(clients, id, apiVersion);
+  for (const pool of removals) {
+    await core.group(`Delete agent pool ${pool}`, async () => {
+      core.info(`gpu is false: deleting agent pool ${pool} (AKS drains its nodes first).`);
+      try {
+        await retryWhileBusy(
+          `Deleting agent pool ${pool}`,
+          () => deletePool(clients, id, pool, apiVersion),
+          busy
+        );
+      } catch (error) {
+        throw new ActionFailure(describeRequestError(`Deleting agent pool ${pool}`, error));
+      }
+    });
+    core.setOutput('changed', 'true');
+  }
+  const changed = deployedIn !== undefined || removals.length > 0;
+  const cluster = changed ? await findResource(clients, id, apiVersion) : live;
   if (!cluster)
     throw new ActionFailure(`Cluster ${spec.name} is missing after a successful deployment.`);
   setClusterOutputs(cluster);
@@ -119,16 +166,34 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
     );
   }
   const kubeconfig = await core.group('Credentials', () =>
-    fetchCredentials(clients, spec.resourceGroup, spec.name)
+    fetchCredentials(clients, inputs.identity, spec.resourceGroup, spec.name)
   );
   await writeClusterSummary({
     spec,
     cluster,
-    outcome: !live ? 'created' : deployedIn !== undefined ? 'updated' : 'up to date',
-    differences,
+    outcome: !live ? 'created' : changed ? 'updated' : 'up to date',
+    differences: [...differences, ...removals.map(p => `agent pool ${p}: deleted`)],
     kubeconfig,
     elapsed: formatElapsed(Date.now() - started)
   });
+}
+
+/** The live maintenance configurations the template manages, by name (undefined when missing). */
+async function liveMaintenance(
+  clients: ArmClients,
+  id: string,
+  apiVersion: string
+): Promise<Record<string, GenericResource | undefined>> {
+  const entries = await Promise.all(
+    MAINTENANCE_CONFIGURATIONS.map(
+      async name =>
+        [
+          name,
+          await findResource(clients, `${id}/maintenanceConfigurations/${name}`, apiVersion)
+        ] as const
+    )
+  );
+  return Object.fromEntries(entries);
 }
 
 /** State existing: reads the cluster and hands out its credentials; nothing in Azure changes. */
@@ -146,6 +211,7 @@ async function useExisting(
       `Cluster ${name} does not exist in resource group ${resourceGroup}; stand it up first with state: present.`
     );
   }
+  refuseStopped(cluster, resourceGroup);
   const state = provisioningState(cluster);
   if (state !== 'Succeeded') {
     core.warning(
@@ -155,7 +221,7 @@ async function useExisting(
   core.info(`Using cluster ${name} as it is (state existing): nothing in Azure is changed.`);
   setClusterOutputs(cluster);
   const kubeconfig = await core.group('Credentials', () =>
-    fetchCredentials(clients, resourceGroup, name)
+    fetchCredentials(clients, inputs.identity, resourceGroup, name)
   );
   await writeExistingSummary({
     resourceGroup,
@@ -178,6 +244,11 @@ function clusterSpec(inputs: ProvisionInputs): ClusterSpec {
     maxNodes: inputs['max-nodes'],
     gpu: inputs.gpu,
     maxGracefulTerminationSec: inputs['max-graceful-termination'],
+    nodeOSUpgradeChannel: inputs['node-os-upgrade-channel'],
+    maintenance: { ...inputs['maintenance-window'], durationHours: inputs['maintenance-hours'] },
+    authorizedIpRanges: inputs['api-server-authorized-ranges'] ?? [],
+    tier: inputs.tier,
+    disableLocalAccounts: inputs['disable-local-accounts'],
     tags: inputs.tags ?? {}
   };
 }
@@ -275,20 +346,24 @@ function setClusterOutputs(cluster: GenericResource): void {
 /** Writes the user kubeconfig under RUNNER_TEMP (0600), masks its secrets and exports KUBECONFIG. */
 async function fetchCredentials(
   clients: ArmClients,
+  identity: AzureIdentity,
   resourceGroup: string,
   name: string
 ): Promise<string> {
   const raw = await userKubeconfig(clients, resourceGroup, name);
-  const prepared = await prepareKubeconfig(raw, clients.credential);
-  for (const secret of prepared.secrets) core.setSecret(secret);
   const dir = process.env.RUNNER_TEMP || tmpdir();
+  const prepared = await prepareKubeconfig(raw, {
+    command: scope => tokenCommand(scope, identity, copyTokenScript(dir)),
+    check: clients.credential
+  });
+  for (const secret of prepared.secrets) core.setSecret(secret);
   const path = writeKubeconfig(dir, `kubeconfig-${resourceGroup}-${name}`, prepared.text);
   core.saveState('kubeconfig', path);
   core.exportVariable('KUBECONFIG', path);
   core.setOutput('kubeconfig', path);
   if (prepared.convertedExec) {
     core.info(
-      'The cluster signs users in with Entra ID: the kubeconfig carries a token for the AKS server application (valid about an hour).'
+      'The cluster signs users in with Entra ID: the kubeconfig runs this action to get a token for the AKS server application, again before each token expires (no token is stored in it).'
     );
   }
   core.info(

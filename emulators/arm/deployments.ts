@@ -148,7 +148,9 @@ export class Deployments {
           p => !p.includes(': no schema for ')
         );
         details.push(...found.map(message => ({ code: 'InvalidRequestContent', message })));
-        if (r.dependsOn.length === 0) {
+        // ARM's preflight asks the resource provider about each resource it can judge now:
+        // those whose dependencies exist already.
+        if (r.dependsOn.every(d => this.deps.state.get(d) !== undefined)) {
           const refused = precheck(
             this.deps.providers,
             { id: r.id, name: r.name, type: r.type, body: r.body },
@@ -236,7 +238,8 @@ export class Deployments {
         props.timestamp = new Date().toISOString();
         if (result.error) {
           props.provisioningState = 'Failed';
-          props.statusCode = result.error.code === 'QuotaExceeded' ? 'Conflict' : 'BadRequest';
+          props.statusCode =
+            result.conflict || result.error.code === 'QuotaExceeded' ? 'Conflict' : 'BadRequest';
           props.statusMessage = { status: 'Failed', error: result.error };
           errors.push(result.error);
           return false;

@@ -1,6 +1,6 @@
 import type { ArmFault, FaultMatch } from './types.ts';
 
-type RequestFault = Extract<ArmFault, { type: 'status' | 'reset' }>;
+type RequestFault = Extract<ArmFault, { type: 'status' | 'reset' | 'busy' }>;
 type DeploymentFault = Extract<ArmFault, { type: 'deployment-failure' }>;
 
 function matches(match: FaultMatch | undefined, method: string, path: string): boolean {
@@ -29,7 +29,9 @@ export class Faults {
   takeRequestFault(method: string, path: string): RequestFault | undefined {
     const f = this.active.find(
       (x): x is RequestFault =>
-        (x.type === 'status' || x.type === 'reset') && x.times > 0 && matches(x.match, method, path)
+        (x.type === 'status' || x.type === 'reset' || x.type === 'busy') &&
+        x.times > 0 &&
+        matches(x.match, method, path)
     );
     if (!f) return undefined;
     f.times--;

@@ -10,7 +10,9 @@ import { type RequestContext, readBody, send, sendError } from './http.ts';
 import { handleIdentity } from './identity.ts';
 import { Operations } from './operations.ts';
 import { genericProvider } from './providers/generic.ts';
-import { managedClusterProvider } from './providers/managed-cluster.ts';
+import { agentPoolProvider, managedClusterProvider } from './providers/managed-cluster.ts';
+import { startClusterOperation } from './providers/cluster-busy.ts';
+import { Locations } from './locations.ts';
 import { fileShareProvider, storageAccountProvider } from './providers/storage.ts';
 import type { ResourceProvider } from './providers/types.ts';
 import { handleResourceGroups } from './resource-groups.ts';
@@ -99,6 +101,8 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     clusterCreateMs: d.clusterCreateMs ?? 300,
     clusterUpdateMs: d.clusterUpdateMs ?? 300,
     clusterDeleteMs: d.clusterDeleteMs ?? 300,
+    poolUpdateMs: d.poolUpdateMs ?? d.clusterUpdateMs ?? 300,
+    poolDeleteMs: d.poolDeleteMs ?? d.clusterUpdateMs ?? 300,
     storageCreateMs: d.storageCreateMs ?? 300,
     shareCreateMs: d.shareCreateMs ?? 300
   };
@@ -107,6 +111,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
   const tokenRequests: TokenRequestRecord[] = [];
   const faults = new Faults();
   const state = new ArmState(subscriptionId);
+  state.locations = new Locations(o.locations);
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number): Promise<void> =>
     new Promise(resolve => {
@@ -121,6 +126,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
       create: durations.clusterCreateMs,
       update: durations.clusterUpdateMs
     }),
+    agentPoolProvider(durations.poolUpdateMs),
     storageAccountProvider(durations.storageCreateMs),
     fileShareProvider(durations.shareCreateMs),
     genericProvider
@@ -167,6 +173,7 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     tenantId,
     defaultKubernetesVersion,
     clusterDeleteMs: durations.clusterDeleteMs,
+    poolDeleteMs: durations.poolDeleteMs,
     kubeconfig: {
       aad: o.aadCluster ?? false,
       ...(o.kubeconfig !== undefined ? { verbatim: o.kubeconfig } : {}),
@@ -213,6 +220,19 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
         record(0);
         req.socket.destroy();
         return;
+      }
+      if (fault?.type === 'busy') {
+        for (const cluster of state.resources.values()) {
+          if (cluster.type !== 'Microsoft.ContainerService/managedClusters') continue;
+          if (cluster.name.toLowerCase() !== fault.cluster.toLowerCase()) continue;
+          const op = { operation: fault.operation, durationMs: fault.durationMs };
+          startClusterOperation(
+            state,
+            cluster.id,
+            fault.pool ? { ...op, pool: fault.pool } : op,
+            sleep
+          );
+        }
       }
       res.on('finish', () => record(res.statusCode));
       if (fault?.type === 'status') {
@@ -307,6 +327,15 @@ export async function startArmEmulator(o: ArmEmulatorOptions = {}): Promise<ArmE
     },
     setShareUsageBytes: (shareId, bytes) => {
       state.shareUsage.set(shareId.toLowerCase(), bytes);
+    },
+    setPoolCount: (clusterId, pool, count) => {
+      const entry = state.pools(clusterId).find(p => p.name === pool);
+      if (!entry) throw new Error(`no pool ${pool} in ${clusterId}`);
+      entry.count = count;
+    },
+    startClusterOperation: (clusterId, op) => {
+      if (!startClusterOperation(state, clusterId, op, sleep))
+        throw new Error(`no cluster (or pool) ${clusterId} ${op.pool ?? ''}`);
     },
     clusterUserToken: clusterId =>
       o.kubeconfigToken ?? state.clusterTokens.get(clusterId.toLowerCase()),

@@ -7,6 +7,8 @@ export interface ProvisionResult {
   error?: ArmErrorBody;
   /** The request was valid and a change has started (false when refused up front). */
   started: boolean;
+  /** Refused because another operation runs (ARM answers 409 Conflict). */
+  conflict?: boolean;
 }
 
 export function providerFor(providers: ResourceProvider[], type: string): ResourceProvider {
@@ -19,7 +21,20 @@ export function precheck(
   desired: DesiredResource,
   ctx: ProviderContext
 ): ArmErrorBody | undefined {
+  const location = desired.body.location;
+  if (typeof location === 'string' && !ctx.state.locations.has(location)) {
+    return ctx.state.locations.resourceRefusal(location, desired.type);
+  }
   return providerFor(providers, desired.type).check?.(desired, ctx);
+}
+
+/** Refusal because another operation is running on the resource (409). */
+export function busyCheck(
+  providers: ResourceProvider[],
+  desired: DesiredResource,
+  ctx: ProviderContext
+): ArmErrorBody | undefined {
+  return providerFor(providers, desired.type).busy?.(desired, ctx);
 }
 
 /**
@@ -34,8 +49,10 @@ export async function provision(
   failure?: ArmErrorBody
 ): Promise<ProvisionResult> {
   const provider = providerFor(providers, desired.type);
-  const refused = provider.check?.(desired, ctx);
+  const refused = precheck(providers, desired, ctx);
   if (refused) return { error: refused, started: false };
+  const busy = provider.busy?.(desired, ctx);
+  if (busy) return { error: busy, started: false, conflict: true };
   const existing = ctx.state.get(desired.id);
   const duration = provider.durationMs(existing);
   const resource = provider.build(desired, existing, ctx);

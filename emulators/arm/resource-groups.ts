@@ -22,6 +22,13 @@ function stringTags(v: unknown): Record<string, string> | undefined {
 /** Resource groups: PUT, GET, HEAD, PATCH (tags), DELETE (long-running, takes contents along), list. */
 export function handleResourceGroups(ctx: RequestContext, deps: ResourceGroupDeps): boolean {
   const { state } = deps;
+  const locations = matchPath(ctx.segments, 'subscriptions/{s}/locations');
+  if (locations && ctx.method === 'GET') {
+    ctx.resourceType = 'Microsoft.Resources/locations';
+    ctx.operation = 'listLocations';
+    send(ctx.res, 200, state.locations.list(state.subscriptionId));
+    return true;
+  }
   const list = matchPath(ctx.segments, 'subscriptions/{s}/resourcegroups');
   if (list && ctx.method === 'GET') {
     ctx.resourceType = TYPE;
@@ -85,6 +92,11 @@ export function handleResourceGroups(ctx: RequestContext, deps: ResourceGroupDep
           'ResourceGroupBeingDeleted',
           `The resource group '${name}' is in deprovisioning state and cannot perform this operation.`
         );
+        return true;
+      }
+      if (!state.locations.has(body.location)) {
+        const refusal = state.locations.groupRefusal(body.location);
+        sendError(ctx.res, 400, refusal.code, refusal.message);
         return true;
       }
       if (group && group.location !== body.location) {

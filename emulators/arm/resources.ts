@@ -1,7 +1,8 @@
 import { buildKubeconfig } from './kubeconfig.ts';
 import { type RequestContext, jsonBody, matchPath, send, sendError } from './http.ts';
 import type { Operations } from './operations.ts';
-import { type Sleep, precheck, provision } from './provisioning.ts';
+import { type Sleep, busyCheck, precheck, provision } from './provisioning.ts';
+import { busyError } from './providers/cluster-busy.ts';
 import type { ProviderContext, ResourceProvider } from './providers/types.ts';
 import type { ArmState } from './state.ts';
 import type { ArmResource } from './types.ts';
@@ -15,6 +16,7 @@ export interface ResourceDeps {
   tenantId: string;
   defaultKubernetesVersion: string;
   clusterDeleteMs: number;
+  poolDeleteMs: number;
   kubeconfig: {
     server?: string;
     certificateAuthorityData?: string;
@@ -50,6 +52,7 @@ function providerContext(deps: ResourceDeps, group: ArmResource): ProviderContex
 
 function clusterHandler(ctx: RequestContext, deps: ResourceDeps, group: ArmResource): boolean {
   const type = 'Microsoft.ContainerService/managedClusters';
+  if (agentPoolHandler(ctx, deps, group)) return true;
   const list = matchPath(ctx.segments, CLUSTER);
   const one = matchPath(ctx.segments, `${CLUSTER}/{name}`);
   const action = matchPath(ctx.segments, `${CLUSTER}/{name}/{action}`);
@@ -110,6 +113,11 @@ function clusterHandler(ctx: RequestContext, deps: ResourceDeps, group: ArmResou
         sendError(ctx.res, 400, refused.code, refused.message);
         return true;
       }
+      const busy = busyCheck(deps.providers, desired, pctx);
+      if (busy) {
+        sendError(ctx.res, 409, busy.code, busy.message);
+        return true;
+      }
       const op = deps.operations.create(
         'Microsoft.ContainerService',
         String(body.location ?? group.location)
@@ -135,6 +143,104 @@ function clusterHandler(ctx: RequestContext, deps: ResourceDeps, group: ArmResou
       cluster.properties.provisioningState = 'Deleting';
       const op = deps.operations.create('Microsoft.ContainerService', String(cluster.location));
       void deps.sleep(deps.clusterDeleteMs).then(() => {
+        deps.state.remove(id);
+        deps.operations.succeed(op);
+      });
+      send(ctx.res, 202, undefined, deps.operations.startHeaders(op, apiVersion, true));
+      return true;
+    }
+    default:
+      sendError(ctx.res, 405, 'MethodNotAllowed', `${ctx.method} is not supported on ${ctx.path}.`);
+      return true;
+  }
+}
+
+/**
+ * `managedClusters/{name}/agentPools[/{pool}]`: list, GET, PUT and DELETE of single pools
+ * (REST API "Agent Pools"). Writes are refused with 409 while the cluster is busy; a DELETE is
+ * a long-running operation and the last System pool cannot be deleted.
+ */
+function agentPoolHandler(ctx: RequestContext, deps: ResourceDeps, group: ArmResource): boolean {
+  const list = matchPath(ctx.segments, `${CLUSTER}/{name}/agentPools`);
+  const one = matchPath(ctx.segments, `${CLUSTER}/{name}/agentPools/{pool}`);
+  if (!list && !one) return false;
+  const type = 'Microsoft.ContainerService/managedClusters/agentPools';
+  ctx.resourceType = type;
+  const m = (list ?? one) as Record<string, string>;
+  const clusterId = `${group.id}/providers/Microsoft.ContainerService/managedClusters/${m.name}`;
+  const cluster = deps.state.get(clusterId);
+  const apiVersion = ctx.query.get('api-version') ?? '2026-05-01';
+  if (!cluster) {
+    notFound(ctx, 'Microsoft.ContainerService/managedClusters', m.name as string, group.name);
+    return true;
+  }
+  if (list) {
+    ctx.operation = 'list';
+    const value = deps.state
+      .pools(clusterId)
+      .map(p => deps.state.get(`${cluster.id}/agentPools/${String(p.name)}`));
+    send(ctx.res, 200, { value });
+    return true;
+  }
+  const id = `${cluster.id}/agentPools/${m.pool}`;
+  const pool = deps.state.get(id);
+  switch (ctx.method) {
+    case 'GET':
+      ctx.operation = 'get';
+      if (pool) send(ctx.res, 200, pool);
+      else notFound(ctx, type, `${m.name}/${m.pool}`, group.name);
+      return true;
+    case 'PUT': {
+      ctx.operation = 'put';
+      const desired = { id, name: m.pool as string, type, body: jsonBody(ctx) };
+      const pctx = providerContext(deps, group);
+      const refused = precheck(deps.providers, desired, pctx);
+      if (refused) {
+        sendError(ctx.res, 400, refused.code, refused.message);
+        return true;
+      }
+      const busy = busyCheck(deps.providers, desired, pctx);
+      if (busy) {
+        sendError(ctx.res, 409, busy.code, busy.message);
+        return true;
+      }
+      const op = deps.operations.create('Microsoft.ContainerService', String(cluster.location));
+      void provision(deps.providers, desired, pctx, deps.sleep).then(r => {
+        if (r.error) deps.operations.fail(op, r.error);
+        else deps.operations.succeed(op);
+      });
+      send(
+        ctx.res,
+        pool ? 200 : 201,
+        deps.state.get(id),
+        deps.operations.startHeaders(op, apiVersion, false)
+      );
+      return true;
+    }
+    case 'DELETE': {
+      ctx.operation = 'delete';
+      if (!pool) {
+        send(ctx.res, 204);
+        return true;
+      }
+      const busy = busyError(deps.state, clusterId);
+      if (busy) {
+        sendError(ctx.res, 409, busy.code, busy.message);
+        return true;
+      }
+      const systemPools = deps.state.pools(clusterId).filter(p => p.mode === 'System');
+      if (pool.properties.mode === 'System' && systemPools.length <= 1) {
+        sendError(
+          ctx.res,
+          400,
+          'OperationNotAllowed',
+          `Cannot delete agent pool '${m.pool}': it is the last System pool of the cluster.`
+        );
+        return true;
+      }
+      pool.properties.provisioningState = 'Deleting';
+      const op = deps.operations.create('Microsoft.ContainerService', String(cluster.location));
+      void deps.sleep(deps.poolDeleteMs).then(() => {
         deps.state.remove(id);
         deps.operations.succeed(op);
       });

@@ -5,6 +5,9 @@ export interface ArmDurations {
   clusterCreateMs?: number;
   clusterUpdateMs?: number;
   clusterDeleteMs?: number;
+  /** Creating or updating one agent pool as its own resource (managedClusters/agentPools). */
+  poolUpdateMs?: number;
+  poolDeleteMs?: number;
   storageCreateMs?: number;
   shareCreateMs?: number;
 }
@@ -43,6 +46,8 @@ export interface ArmEmulatorOptions {
   kubeconfig?: string;
   /** Version reported when a cluster is created without kubernetesVersion. */
   defaultKubernetesVersion?: string;
+  /** Region names of the subscription (default: Azure's public regions, see locations.ts). */
+  locations?: string[];
   /** Directory of the ARM JSON schemas (see src/azure/template-schema.ts). */
   schemasDir?: string;
 }
@@ -99,6 +104,21 @@ export type ArmFault =
     }
   | { type: 'reset'; times: number; match?: FaultMatch }
   | {
+      /**
+       * Another operation starts on a cluster just before a matching request is handled (an
+       * upgrade someone started, the autoscaler, AKS's own add-on updates): the cluster, or
+       * the pool, shows `operation` as its provisioning state for durationMs and writes meanwhile
+       * are answered 409 OperationNotAllowed.
+       */
+      type: 'busy';
+      cluster: string;
+      pool?: string;
+      operation: string;
+      durationMs: number;
+      times: number;
+      match?: FaultMatch;
+    }
+  | {
       type: 'deployment-failure';
       code: string;
       message: string;
@@ -135,6 +155,13 @@ export interface ArmStateHelpers {
   setTag(id: string, key: string, value: string | undefined): void;
   /** Bytes used in a file share: GET share with `$expand=stats` reports it as shareUsageBytes. */
   setShareUsageBytes(shareId: string, bytes: number): void;
+  /** Sets a pool's node count, as the cluster autoscaler does. */
+  setPoolCount(clusterId: string, pool: string, count: number): void;
+  /** Starts someone else's operation on a cluster or one of its pools (see the busy fault). */
+  startClusterOperation(
+    clusterId: string,
+    op: { operation: string; pool?: string; durationMs: number }
+  ): void;
   /** The bearer token in the token-auth kubeconfig of a cluster. */
   clusterUserToken(clusterId: string): string | undefined;
   /** Whether an access token was issued here and is still valid; its scope. */

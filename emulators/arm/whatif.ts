@@ -34,16 +34,28 @@ export function diff(before: unknown, after: unknown, path: string): PropertyCha
   if (isObject(before) && isObject(after)) {
     return Object.keys(after).flatMap(k => diff(before[k], after[k], path ? `${path}.${k}` : k));
   }
-  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
-    const children = after.flatMap((item, i) => {
-      const inner = diff(before[i], item, '');
-      return inner.length === 0
-        ? []
-        : [{ path: String(i), propertyChangeType: 'Modify' as const, children: inner }];
+  if (path === 'properties.agentPoolProfiles' && Array.isArray(before) && Array.isArray(after)) {
+    // AKS matches pools by name and leaves the ones a PUT omits alone (Azure/AKS#2194).
+    const named = after.map(item => {
+      const name = String((item as Json).name).toLowerCase();
+      return before.find(b => String((b as Json).name).toLowerCase() === name);
     });
-    return children.length === 0 ? [] : [{ path, propertyChangeType: 'Array', children }];
+    return elementwise(named, after, path);
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    return elementwise(before, after, path);
   }
   return [{ path, propertyChangeType: 'Modify', before, after }];
+}
+
+function elementwise(before: unknown[], after: unknown[], path: string): PropertyChange[] {
+  const children = after.flatMap((item, i) => {
+    const inner = diff(before[i], item, '');
+    return inner.length === 0
+      ? []
+      : [{ path: String(i), propertyChangeType: 'Modify' as const, children: inner }];
+  });
+  return children.length === 0 ? [] : [{ path, propertyChangeType: 'Array', children }];
 }
 
 const COMPARED = ['location', 'tags', 'sku', 'kind', 'identity', 'properties'];

@@ -1,5 +1,6 @@
 import type { GenericResource } from '@azure/arm-resources';
 import { desiredPools, type ClusterSpec } from './cluster-spec.ts';
+import { livePools } from './agent-pools.ts';
 import { CLUSTER_TAG, hasTags, withOwnerTags } from './tags.ts';
 import type { TemplateResource } from './templates.ts';
 import { literalDifferences, sameValue, show } from './literal-diff.ts';
@@ -12,9 +13,11 @@ type Json = Record<string, unknown>;
  *
  * Compared: location, the suite's and the user's tags, the Kubernetes version when one is given,
  * every fixed (non-expression) value the template sets (network, identity, OIDC, CSI drivers,
- * autoscaler profile, ...), the autoscaler's eviction grace and each agent pool the template
- * declares. Values AKS fills in or changes by itself (node counts of autoscaled pools, fqdn,
- * extra tags from policies) are not.
+ * autoscaler profile, ...), the autoscaler's eviction grace, the tier, the node OS upgrade
+ * channel, the API server's authorized ranges, local accounts and each agent pool the template
+ * declares (with its drain timeout). Values AKS fills in or changes by itself (node counts of
+ * autoscaled pools, fqdn, extra tags from policies) are not. The maintenance windows are
+ * compared by maintenanceDifferences.
  */
 export function clusterDifferences(
   spec: ClusterSpec,
@@ -46,20 +49,59 @@ export function clusterDifferences(
       `properties.autoScalerProfile.max-graceful-termination-sec: ${show(scaler['max-graceful-termination-sec'])} → "${grace}"`
     );
   }
-  differences.push(...poolDifferences(spec, props));
+  const compare = (path: string, wanted: unknown, actual: unknown): void => {
+    if (!sameValue(wanted, actual)) differences.push(`${path}: ${show(actual)} → ${show(wanted)}`);
+  };
+  compare('sku.tier', spec.tier, (live.sku as Json | undefined)?.tier ?? 'Free');
+  compare(
+    'properties.autoUpgradeProfile.nodeOSUpgradeChannel',
+    spec.nodeOSUpgradeChannel,
+    ((props.autoUpgradeProfile ?? {}) as Json).nodeOSUpgradeChannel ?? 'NodeImage'
+  );
+  compare(
+    'properties.apiServerAccessProfile.authorizedIPRanges',
+    [...spec.authorizedIpRanges].sort(),
+    [
+      ...((((props.apiServerAccessProfile ?? {}) as Json).authorizedIPRanges as string[]) ?? [])
+    ].sort()
+  );
+  compare(
+    'properties.disableLocalAccounts',
+    spec.disableLocalAccounts,
+    props.disableLocalAccounts ?? false
+  );
+  differences.push(...poolDifferences(spec, live));
   return differences;
 }
 
-/** Agent pools the live cluster has beyond the template's (a deployment never removes them). */
-export function extraPools(spec: ClusterSpec, live: GenericResource): string[] {
-  const wanted = new Set(desiredPools(spec).map(p => p.name.toLowerCase()));
-  return livePools((live.properties ?? {}) as Json)
-    .map(p => String(p.name))
-    .filter(name => !wanted.has(name.toLowerCase()));
+/** How the live maintenance configurations (by name; undefined when missing) differ from the window asked for. */
+export function maintenanceDifferences(
+  spec: ClusterSpec,
+  live: Record<string, GenericResource | undefined>
+): string[] {
+  const want = {
+    schedule: { weekly: { dayOfWeek: spec.maintenance.day, intervalWeeks: 1 } },
+    durationHours: spec.maintenance.durationHours,
+    startTime: spec.maintenance.startTime,
+    utcOffset: '+00:00'
+  };
+  return Object.entries(live).flatMap(([name, config]) => {
+    const have = ((config?.properties ?? {}) as Json).maintenanceWindow as Json | undefined;
+    if (!config || !have) return [`maintenance configuration ${name}: missing`];
+    const actual = {
+      schedule: have.schedule,
+      durationHours: have.durationHours,
+      startTime: have.startTime,
+      utcOffset: have.utcOffset ?? '+00:00'
+    };
+    return sameValue(want, actual)
+      ? []
+      : [`maintenance configuration ${name}: ${show(actual)} → ${show(want)}`];
+  });
 }
 
-function poolDifferences(spec: ClusterSpec, props: Json): string[] {
-  const pools = livePools(props);
+function poolDifferences(spec: ClusterSpec, live: GenericResource): string[] {
+  const pools = livePools(live);
   const differences: string[] = [];
   for (const want of desiredPools(spec)) {
     const have = pools.find(p => String(p.name).toLowerCase() === want.name.toLowerCase());
@@ -81,12 +123,13 @@ function poolDifferences(spec: ClusterSpec, props: Json): string[] {
     }
     const taints = [...((have.nodeTaints as string[] | undefined) ?? [])].sort();
     compare('nodeTaints', [...want.nodeTaints].sort(), taints);
+    compare(
+      'upgradeSettings.drainTimeoutInMinutes',
+      want.drainTimeoutInMinutes,
+      ((have.upgradeSettings ?? {}) as Json).drainTimeoutInMinutes
+    );
   }
   return differences;
-}
-
-function livePools(props: Json): Json[] {
-  return Array.isArray(props.agentPoolProfiles) ? (props.agentPoolProfiles as Json[]) : [];
 }
 
 function sameVersion(wanted: string, props: Json): boolean {

@@ -3,7 +3,13 @@ import { ProgressReporter, formatElapsed } from '../runtime/progress.ts';
 import { ActionFailure } from '../runtime/failure.ts';
 import { settledOrAfter, sleep } from '../kubernetes/retry.ts';
 import type { ArmClients, PollHints } from './clients.ts';
-import { armErrorOf, describeArmError, statusOf, type ArmError } from './errors.ts';
+import {
+  armErrorOf,
+  describeArmError,
+  innermostErrors,
+  statusOf,
+  type ArmError
+} from './errors.ts';
 import type { Template } from './templates.ts';
 
 export interface DeploymentRequest {
@@ -12,6 +18,16 @@ export interface DeploymentRequest {
   readonly name: string;
   readonly template: Template;
   readonly parameters: Record<string, { value: unknown }>;
+}
+
+/** A deployment that did not succeed, with the innermost errors ARM gave (to tell a busy cluster apart). */
+export class DeploymentFailure extends ActionFailure {
+  readonly errors: readonly ArmError[];
+
+  constructor(message: string, errors: readonly ArmError[]) {
+    super(message);
+    this.errors = errors;
+  }
 }
 
 export interface DeploymentResult {
@@ -75,9 +91,8 @@ export async function deployTemplate(
       durationMs: progress.elapsedMs()
     };
   }
-  throw new ActionFailure(
-    await failureMessage(clients, request, ended.ok ? undefined : ended.error)
-  );
+  const failure = await failureOf(clients, request, ended.ok ? undefined : ended.error);
+  throw new DeploymentFailure(failure.message, failure.errors);
 }
 
 /** The SDK's own interval when ARM does not say how long to wait. */
@@ -187,12 +202,13 @@ function outputValues(outputs: unknown): Record<string, unknown> {
  * The failing resources with ARM's code and message each; falls back to the deployment's own
  * error, then to what the SDK threw.
  */
-async function failureMessage(
+async function failureOf(
   clients: ArmClients,
   request: DeploymentRequest,
   thrown: unknown
-): Promise<string> {
+): Promise<{ message: string; errors: ArmError[] }> {
   const lines: string[] = [];
+  const errors: ArmError[] = [];
   // An HTTP error means the request itself was refused (an invalid template, say): nothing ran.
   const refused = statusOf(thrown) !== undefined;
   if (!refused) {
@@ -204,7 +220,10 @@ async function failureMessage(
           ? `${shortType(p.targetResource.resourceType)}/${p.targetResource.resourceName}`
           : 'the deployment';
         const error = (p.statusMessage?.error ?? p.statusMessage) as ArmError | undefined;
-        if (error?.code || error?.message) lines.push(`${target}: ${describeArmError(error)}`);
+        if (error?.code || error?.message) {
+          lines.push(`${target}: ${describeArmError(error)}`);
+          errors.push(...innermostErrors(error));
+        }
       }
     } catch {
       // No operations to read; the deployment's own error comes below.
@@ -219,8 +238,14 @@ async function failureMessage(
       error = deployment?.properties?.error;
     }
     if (!error && thrown !== undefined) error = armErrorOf(thrown);
-    if (error) lines.push(describeArmError(error));
+    if (error) {
+      lines.push(describeArmError(error));
+      errors.push(...innermostErrors(error));
+    }
   }
   if (lines.length === 0) lines.push('the deployment ended without succeeding');
-  return `Deployment ${request.name} to resource group ${request.resourceGroup} failed:\n${lines.join('\n')}`;
+  return {
+    message: `Deployment ${request.name} to resource group ${request.resourceGroup} failed:\n${lines.join('\n')}`,
+    errors
+  };
 }

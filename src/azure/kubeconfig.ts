@@ -18,19 +18,34 @@ export interface PreparedKubeconfig {
   readonly text: string;
   /** Every secret value in it, to be masked before anything could print it. */
   readonly secrets: string[];
-  /** Whether an exec (kubelogin) user was replaced by a token. */
+  /** Whether an exec (kubelogin) user was replaced by the suite's own token command. */
   readonly convertedExec: boolean;
   readonly server: string | undefined;
 }
 
 /**
+ * How a kubeconfig user gets a token for an Entra ID cluster: a command (this action's bundle,
+ * see kube-token.ts) and the environment that tells it the scope and identity. Holds no secret.
+ */
+export interface TokenCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The variable that switches the bundle into printing an ExecCredential for this scope. */
+export const TOKEN_SCOPE_VARIABLE = 'GADGETRON_KUBE_TOKEN_SCOPE';
+
+/**
  * Makes a kubeconfig usable without extra tools. Entra ID clusters come with an exec user that
- * runs kubelogin; that user gets a token for the AKS server application from the action's own
- * credential instead (valid about an hour, like kubelogin's).
+ * runs kubelogin; that user runs the suite's token command instead, which signs in the way the
+ * action did and prints a token for the AKS server application. Kubernetes clients (the
+ * actions', kubectl) run it again when the token is about to expire, so a rollout longer than a
+ * token's 60-90 minutes keeps working. `check` proves up front that a token can be issued.
  */
 export async function prepareKubeconfig(
   content: string,
-  credential: TokenCredential
+  tokens: { readonly command: (scope: string) => TokenCommand; readonly check: TokenCredential }
 ): Promise<PreparedKubeconfig> {
   const config = (parse(content) ?? {}) as Json;
   const users = (Array.isArray(config.users) ? config.users : []) as NamedUser[];
@@ -41,10 +56,20 @@ export async function prepareKubeconfig(
     const exec = user.exec as { args?: unknown } | undefined;
     if (exec) {
       const scope = `${serverId(exec.args)}/.default`;
-      const token = await credential.getToken(scope);
+      const token = await tokens.check.getToken(scope);
       if (!token?.token)
         throw new Error(`No token was issued for the AKS server application (${scope})`);
-      entry.user = { token: token.token };
+      const command = tokens.command(scope);
+      entry.user = {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1beta1',
+          command: command.command,
+          args: [...command.args],
+          env: Object.entries(command.env).map(([name, value]) => ({ name, value })),
+          interactiveMode: 'Never',
+          provideClusterInfo: false
+        }
+      };
       convertedExec = true;
     }
     for (const field of SECRET_FIELDS) {

@@ -1,6 +1,6 @@
 /** Input parsers for Azure names and values, with Azure's own naming rules. */
 import { ValueProblem } from '../inputs/problem.ts';
-import { lines } from '../inputs/parsers.ts';
+import { cidrList, lines } from '../inputs/parsers.ts';
 import type { Parser } from '../inputs/read.ts';
 
 const show = (raw: string): string =>
@@ -134,4 +134,39 @@ export const shareList: Parser<ShareRequest[]> = raw => {
   });
   if (shares.length === 0) throw new ValueProblem('no shares are listed', accepted);
   return shares;
+};
+
+const WEEKDAYS = [
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday'
+] as const;
+
+/** A weekly maintenance start, `Sunday 01:00` (UTC). */
+export const weeklyStart: Parser<{ day: (typeof WEEKDAYS)[number]; startTime: string }> = raw => {
+  const accepted = 'a weekday and a UTC time such as Sunday 01:00';
+  const match = /^([A-Za-z]+)\s+(\d{2}):(\d{2})$/.exec(raw.trim());
+  const day = WEEKDAYS.find(d => d.toLowerCase() === match?.[1]?.toLowerCase());
+  if (!match || !day || Number(match[2]) > 23 || Number(match[3]) > 59) {
+    throw new ValueProblem(`${show(raw)} is not a weekly start`, accepted);
+  }
+  return { day, startTime: `${match[2]}:${match[3]}` };
+};
+
+/**
+ * Address ranges allowed to reach the API server: IPv4 CIDRs (AKS's authorized IP ranges
+ * take IPv4 only, "API server authorized IP ranges"), at most 200.
+ */
+export const apiServerRanges: Parser<string[]> = raw => {
+  const accepted =
+    'IPv4 networks in CIDR form such as 203.0.113.0/24, separated by commas or new lines, at most 200';
+  const ranges = cidrList(raw);
+  const v6 = ranges.find(r => r.family === 6);
+  if (v6) throw new ValueProblem(`${show(v6.cidr)} is an IPv6 network`, accepted);
+  if (ranges.length > 200) throw new ValueProblem(`${ranges.length} ranges are too many`, accepted);
+  return ranges.map(r => r.cidr);
 };

@@ -17,7 +17,10 @@ export const MOUNT_OPTIONS = [
   'mfsymlinks',
   'cache=strict',
   'nosharesock',
-  'actimeo=30'
+  'actimeo=30',
+  // Byte-range lock requests are not sent to the server (AKS "Azure Files CSI" mount options):
+  // a lock held by a vanished client otherwise blocks files until the SMB session times out.
+  'nobrl'
 ];
 
 export const CSI_DRIVER = 'file.csi.azure.com';

@@ -37,11 +37,28 @@ export function storageDeploymentName(account: string): string {
   return `gadgetron-storage-${account}`;
 }
 
-export function storageParameters(spec: StorageSpec, location: string): Record<string, unknown> {
+/** Standard shares above this many GiB need the account's large file shares (schema 2026-04-01). */
+export const STANDARD_SHARE_LIMIT_GIB = 5120;
+
+/**
+ * Whether the account needs large file shares: a Standard account with a share above 5 TiB,
+ * or one that has them already (they cannot be turned off). Premium shares go to 100 TiB anyway.
+ */
+export function needsLargeFileShares(spec: StorageSpec, liveEnabled: boolean): boolean {
+  if (accountKind(spec.sku) !== 'StorageV2') return false;
+  return liveEnabled || spec.shares.some(s => s.quotaGiB > STANDARD_SHARE_LIMIT_GIB);
+}
+
+export function storageParameters(
+  spec: StorageSpec,
+  location: string,
+  largeFileShares: boolean
+): Record<string, unknown> {
   return {
     accountName: spec.account,
     location,
     skuName: spec.sku,
+    largeFileShares,
     shares: spec.shares.map(s => ({ name: s.name, quotaGiB: s.quotaGiB })),
     // The template adds managed-by; the account's own tag marks it for tear-down checks.
     tags: { ...spec.tags, [STORAGE_TAG]: spec.account }

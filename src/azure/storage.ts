@@ -6,7 +6,7 @@ import { clientOptions, type ArmClients } from './clients.ts';
 import { describeRequestError, isNotFound } from './errors.ts';
 import { literalDifferences } from './literal-diff.ts';
 import type { LiveShare } from './share-quota.ts';
-import { accountKind, type StorageSpec } from './storage-spec.ts';
+import { accountKind, needsLargeFileShares, type StorageSpec } from './storage-spec.ts';
 import { STORAGE_TAG, hasTags, withOwnerTags } from './tags.ts';
 import type { TemplateResource } from './templates.ts';
 
@@ -99,5 +99,14 @@ export function accountDifferences(
   const tags = withOwnerTags(spec.tags, { [STORAGE_TAG]: spec.account });
   if (!hasTags(live.tags, tags))
     differences.push(`tags: ${JSON.stringify(live.tags ?? {})} → ${JSON.stringify(tags)}`);
+  const large = largeFileSharesEnabled(live);
+  if (needsLargeFileShares(spec, large) && !large)
+    differences.push('properties.largeFileSharesState: Disabled → Enabled (shares above 5 TiB)');
   return differences;
+}
+
+export function largeFileSharesEnabled(live: GenericResource | undefined): boolean {
+  const state = (live?.properties as { largeFileSharesState?: unknown } | undefined)
+    ?.largeFileSharesState;
+  return String(state ?? '').toLowerCase() === 'enabled';
 }

@@ -190,7 +190,13 @@ export function validateResource(
   );
   if (!base(literalTop)) problems.push(...describe(base.errors ?? [], label, false));
   const nameIsExpression = isExpression(r.name);
-  if (!validate(r)) problems.push(...describe(validate.errors ?? [], label, nameIsExpression));
+  // A child declared at the top level is named `parent/child`; the schema's name rule (written
+  // for the nested form) is the child's own.
+  const own =
+    typeof r.name === 'string' && !nameIsExpression && r.name.includes('/')
+      ? { ...r, name: r.name.split('/').pop() }
+      : r;
+  if (!validate(own)) problems.push(...describe(validate.errors ?? [], label, nameIsExpression));
   return [...new Set(problems)];
 }
 

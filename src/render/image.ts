@@ -31,3 +31,13 @@ export function imageVersion(image: string): string | undefined {
   }
   return 'latest';
 }
+
+/**
+ * Whether an image reference looks like a CUDA build: Gadgetron publishes `..._rt_cuda` and
+ * `..._rt_nocuda` images (only the former uses a GPU); other names are judged by "cuda".
+ */
+export function looksLikeCudaImage(image: string): boolean {
+  const name = image.split('@')[0]?.toLowerCase() ?? '';
+  const repository = name.slice(name.lastIndexOf('/') + 1).split(':')[0] ?? '';
+  return repository.includes('cuda') && !repository.includes('nocuda');
+}

@@ -77,7 +77,13 @@ describe('ARM emulator: template deployments', () => {
   it('lists deployment operations per resource', async () => {
     const ops = [];
     for await (const o of c.deployments.deploymentOperations.list('rg', 'aks')) ops.push(o);
-    expect(ops).toHaveLength(1);
+    expect(ops.map(o => o.properties?.targetResource?.resourceName)).toEqual([
+      'gt',
+      'gt/gadgetron',
+      'gt/gpu',
+      'gt/aksManagedAutoUpgradeSchedule',
+      'gt/aksManagedNodeOSUpgradeSchedule'
+    ]);
     expect(ops[0]?.properties).toMatchObject({
       provisioningState: 'Succeeded',
       statusCode: 'Created',
@@ -125,7 +131,13 @@ describe('ARM emulator: template deployments', () => {
       { updateIntervalInMs: 100 }
     );
     expect(same.status).toBe('Succeeded');
-    expect(same.changes?.map(x => x.changeType)).toEqual(['NoChange']);
+    expect(same.changes?.map(x => x.changeType)).toEqual([
+      'NoChange',
+      'NoChange',
+      'NoChange',
+      'NoChange',
+      'NoChange'
+    ]);
 
     const changed = await c.deployments.deployments.whatIf(
       'rg',

@@ -21,45 +21,78 @@ function expand(
 }
 
 describe('manifests/azure/aks-cluster.json', () => {
-  it('without gpu: a tainted system pool and an autoscaling gadgetron pool, AKS default version', () => {
-    const [cluster] = expand('aks-cluster', {
+  it('without gpu: a tainted system pool in the cluster, the gadgetron pool as its own resource', () => {
+    const resources = expand('aks-cluster', {
       clusterName: 'gt',
       minNodes: 2,
-      maxNodes: 7
+      maxNodes: 7,
+      nodeCount: 4
     }).resources;
+    const [cluster, gadgetron] = resources;
     const body = cluster?.body as Json;
     expect(cluster?.id).toBe(
       '/subscriptions/sub/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/gt'
     );
     expect(body.location).toBe('westeurope');
     expect(body.properties).not.toHaveProperty('kubernetesVersion');
+    // Pools of an existing cluster are added, changed and removed only as agentPools resources.
     const pools = body.properties.agentPoolProfiles as Json[];
-    expect(pools.map(p => [p.name, p.mode])).toEqual([
-      ['system', 'System'],
-      ['gadgetron', 'User']
-    ]);
+    expect(pools.map(p => [p.name, p.mode])).toEqual([['system', 'System']]);
     expect(pools[0]?.nodeTaints).toEqual(['CriticalAddonsOnly=true:NoSchedule']);
-    expect(pools[1]).toMatchObject({ enableAutoScaling: true, minCount: 2, maxCount: 7 });
-    expect(validateResource(body)).toEqual([]);
+    expect(resources.map(r => r.name)).toEqual([
+      'gt',
+      'gt/gadgetron',
+      'gt/aksManagedAutoUpgradeSchedule',
+      'gt/aksManagedNodeOSUpgradeSchedule'
+    ]);
+    expect(gadgetron?.dependsOn).toEqual([cluster?.id]);
+    expect((gadgetron?.body as Json).properties).toMatchObject({
+      mode: 'User',
+      enableAutoScaling: true,
+      minCount: 2,
+      maxCount: 7,
+      count: 4,
+      upgradeSettings: { drainTimeoutInMinutes: 70 }
+    });
+    for (const r of resources) expect(validateResource(r.body)).toEqual([]);
   });
 
-  it('with gpu: adds a tainted GPU pool; passes version and autoscaler grace through', () => {
-    const [cluster] = expand('aks-cluster', {
+  it('with gpu: adds a tainted GPU pool after the gadgetron pool; passes version and grace through', () => {
+    const resources = expand('aks-cluster', {
       clusterName: 'gt',
       gpu: true,
       kubernetesVersion: '1.33.2',
       maxGracefulTerminationSec: '7200',
+      drainTimeoutInMinutes: 130,
       tags: { team: 'mri', 'managed-by': 'someone-else' }
     }).resources;
-    const body = cluster?.body as Json;
-    const gpuPool = (body.properties.agentPoolProfiles as Json[]).find(p => p.name === 'gpu');
-    expect(gpuPool).toMatchObject({
+    const body = resources[0]?.body as Json;
+    const gpu = resources.find(r => r.name === 'gt/gpu');
+    expect((gpu?.body as Json).properties).toMatchObject({
       mode: 'User',
       nodeTaints: ['sku=gpu:NoSchedule'],
-      minCount: 0
+      minCount: 0,
+      count: 0,
+      upgradeSettings: { drainTimeoutInMinutes: 130 }
+    });
+    // AKS runs one pool operation at a time: the second pool waits for the first.
+    expect(gpu?.dependsOn).toEqual([resources.find(r => r.name === 'gt/gadgetron')?.id]);
+    const window = resources.find(r => r.name === 'gt/aksManagedNodeOSUpgradeSchedule');
+    expect((window?.body as Json).properties.maintenanceWindow).toEqual({
+      schedule: { weekly: { dayOfWeek: 'Sunday', intervalWeeks: 1 } },
+      durationHours: 4,
+      startTime: '01:00',
+      utcOffset: '+00:00'
     });
     expect(body.properties.kubernetesVersion).toBe('1.33.2');
     expect(body.properties.autoScalerProfile['max-graceful-termination-sec']).toBe('7200');
+    expect(body.properties.autoUpgradeProfile).toEqual({
+      upgradeChannel: 'none',
+      nodeOSUpgradeChannel: 'NodeImage'
+    });
+    expect(body.properties.disableLocalAccounts).toBe(false);
+    expect(body.properties).not.toHaveProperty('aadProfile');
+    expect(body.sku).toEqual({ name: 'Base', tier: 'Free' });
     expect(body.tags).toEqual({
       team: 'mri',
       'managed-by': 'gadgetron-actions',
@@ -69,7 +102,7 @@ describe('manifests/azure/aks-cluster.json', () => {
       networkPolicy: 'cilium',
       networkPluginMode: 'overlay'
     });
-    expect(validateResource(body)).toEqual([]);
+    for (const r of resources) expect(validateResource(r.body)).toEqual([]);
   });
 
   it('refuses a parameter of the wrong type and an unknown parameter', () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ArmErrorBody } from '../http.ts';
 import type { ArmResource } from '../types.ts';
 import {
   type DesiredResource,
@@ -20,11 +21,20 @@ export function storageAccountProvider(durationMs: number): ResourceProvider {
     matches: type => type.toLowerCase() === 'microsoft.storage/storageaccounts',
     hasProvisioningState: true,
     durationMs: existing => (existing ? Math.min(durationMs, 100) : durationMs),
-    check: desired => {
+    check: (desired, ctx) => {
       if (!/^[a-z0-9]{3,24}$/.test(desired.name)) {
         return {
           code: 'AccountNameInvalid',
           message: `${desired.name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`
+        };
+      }
+      const existing = ctx.state.get(desired.id);
+      const large = ((desired.body.properties ?? {}) as Json).largeFileSharesState;
+      if (existing?.properties.largeFileSharesState === 'Enabled' && large === 'Disabled') {
+        // "It cannot be disabled once it is enabled" (schema 2026-04-01).
+        return {
+          code: 'InvalidRequestPropertyValue',
+          message: 'Large file shares cannot be disabled once enabled.'
         };
       }
       const sku = String(((desired.body.sku ?? {}) as Json).name ?? '');
@@ -81,6 +91,23 @@ export function storageAccountProvider(durationMs: number): ResourceProvider {
   };
 }
 
+/**
+ * Standard shares above 5 TiB need the account's large file shares (`largeFileSharesState:
+ * Enabled`, schema 2026-04-01), else the file service answers 400 (hashicorp/
+ * terraform-provider-azurerm#23016, Azure/azure-powershell#6812). Premium shares are
+ * provisioned from 100 GiB; a smaller quota is refused with InvalidHeaderValue
+ * (crossplane-contrib/provider-upjet-azure#869).
+ */
+function quotaRefusal(account: ArmResource, quota: number): ArmErrorBody | undefined {
+  const refusal = {
+    code: 'InvalidHeaderValue',
+    message: 'The value for one of the HTTP headers is not in the correct format.'
+  };
+  if (account.kind === 'FileStorage') return quota < 100 ? refusal : undefined;
+  const large = String(account.properties.largeFileSharesState ?? 'Disabled') === 'Enabled';
+  return quota > 5120 && !large ? refusal : undefined;
+}
+
 /** `.../storageAccounts/{a}` of a share id `.../storageAccounts/{a}/fileServices/default/shares/{s}`. */
 export function accountIdOf(shareId: string): string {
   return shareId.replace(/\/fileServices\/[^/]+\/shares\/[^/]+$/i, '');
@@ -115,7 +142,7 @@ export function fileShareProvider(durationMs: number): ResourceProvider {
           message: `The share quota '${String(quota)}' is out of range (1..102400 GiB).`
         };
       }
-      return undefined;
+      return quota === undefined ? undefined : quotaRefusal(account, quota as number);
     },
     build: (desired, existing, ctx) => {
       const account = ctx.state.get(accountIdOf(desired.id));

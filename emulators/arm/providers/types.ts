@@ -24,6 +24,8 @@ export interface ResourceProvider {
   matches(type: string): boolean;
   /** Refusal by the resource provider before anything changes. */
   check?(desired: DesiredResource, ctx: ProviderContext): ArmErrorBody | undefined;
+  /** Refusal because the resource is busy with another operation (answered 409 Conflict). */
+  busy?(desired: DesiredResource, ctx: ProviderContext): ArmErrorBody | undefined;
   /** Simulated provisioning time. */
   durationMs(existing: ArmResource | undefined): number;
   /** Whether properties carry a provisioningState (Creating/Updating → Succeeded). */
