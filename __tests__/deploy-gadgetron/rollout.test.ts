@@ -32,8 +32,15 @@ const deploy = (inputs: Record<string, string>) =>
     ...inputs
   });
 
+const WITH_STATUS = new Set(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']);
+
 const deployment = () => cluster.get<V1Deployment>('apps/v1', 'Deployment', 'gadgetron');
 
+/**
+ * What each of the action's objects holds of ours, by Kind/name: the resourceVersion, except
+ * where controllers write status on their own (the HPA every sync, the Deployments and the PDB as
+ * pods change); there the generation (bumped by any spec change) and the metadata.
+ */
 async function resourceVersions(): Promise<Record<string, string>> {
   const versions: Record<string, string> = {};
   for (const [apiVersion, kind] of [
@@ -49,7 +56,10 @@ async function resourceVersions(): Promise<Record<string, string>> {
       // The API server's own objects and the test's claims are not the action's.
       if (object.metadata?.labels?.['app.kubernetes.io/managed-by'] !== 'gadgetron-actions')
         continue;
-      versions[`${kind}/${object.metadata?.name}`] = object.metadata?.resourceVersion ?? '';
+      const { generation, labels, annotations, resourceVersion } = object.metadata ?? {};
+      versions[`${kind}/${object.metadata?.name}`] = WITH_STATUS.has(kind)
+        ? JSON.stringify({ generation, labels, annotations })
+        : (resourceVersion ?? '');
     }
   }
   return versions;
