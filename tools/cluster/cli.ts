@@ -89,9 +89,9 @@ async function main(): Promise<void> {
       return;
     }
     case undefined:
-      fail('which command?');
+      return fail('which command?');
     default:
-      fail(`unknown command: ${command}`);
+      return fail(`unknown command: ${command}`);
   }
 }
 
