@@ -111,7 +111,9 @@ describe('create-storage', () => {
     });
     expect(pv?.spec?.csi?.volumeHandle).not.toContain('#');
     expect(pv?.spec?.accessModes).toEqual(['ReadWriteMany']);
-    expect(pv?.spec?.mountOptions).toEqual(expect.arrayContaining(['uid=1000', 'gid=1000', 'nobrl']));
+    expect(pv?.spec?.mountOptions).toEqual(
+      expect.arrayContaining(['uid=1000', 'gid=1000', 'nobrl'])
+    );
     const claim = (name: string) =>
       sandbox.kube.get<V1PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', name);
     for (const name of ['gtdata', 'gtdependencies']) {

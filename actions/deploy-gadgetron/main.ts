@@ -230,6 +230,9 @@ async function apply(
   const previous = live.get(
     objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })
   ) as V1Deployment | undefined;
+  // The server checks every object before any is stored: a manifest it refuses (a misspelt
+  // field, an invalid value) leaves the release as it was instead of half applied.
+  if (!dryRun) await applyObjects(client, objects, { dryRun: true, live, retry });
   const applied = await applyObjects(client, objects, { dryRun, live, retry });
   for (const { object, change } of applied)
     core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);

@@ -33,13 +33,22 @@ export function retryDelay(
 ): number | undefined {
   const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
   if (error instanceof ApiException) {
-    if (!TRANSIENT_STATUS.has(error.code)) return undefined;
+    if (!TRANSIENT_STATUS.has(error.code) || isSchemaRefusal(error)) return undefined;
     const retryAfter = Number(headerValue(error.headers, 'retry-after'));
     return Number.isFinite(retryAfter) && retryAfter >= 0
       ? Math.min(policy.maxDelayMs, retryAfter * 1000)
       : backoff;
   }
   return isNetworkError(error) ? backoff : undefined;
+}
+
+/**
+ * Server-side apply answers a field the schema does not declare with HTTP 500, not 400
+ * (kubernetes/kubernetes issue 139253): the same patch fails the same way every time.
+ */
+function isSchemaRefusal(error: ApiException<unknown>): boolean {
+  const body = typeof error.body === 'string' ? error.body : JSON.stringify(error.body ?? '');
+  return error.code === 500 && body.includes('failed to create typed patch object');
 }
 
 export async function withRetry<T>(

@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     case undefined:
       return fail('which command?');
     default:
-      fail(`unknown command: ${command}`);
+      return fail(`unknown command: ${command}`);
   }
 }
 
