@@ -1,3 +1,4 @@
+import { DECLARED_INPUTS } from './declared-inputs.ts';
 import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import { boolean, kubernetesName, oneOf, text } from '../../src/inputs/parsers.ts';
 import { existingFile } from '../../src/inputs/files.ts';
@@ -17,8 +18,9 @@ import {
 import { defaultAccountName } from '../../src/azure/storage-spec.ts';
 import type { AzureIdentity } from '../../src/azure/credential.ts';
 
-// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
-// have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Defaults live in action.yml (applied from declared-inputs.ts when an input is absent);
+// `required` marks inputs that always have a value there, so an explicitly emptied one is an
+// error rather than a silent default.
 const FIELDS = {
   'resource-group': field(resourceGroupName, { required: true }),
   location: field(azureLocation),
@@ -49,7 +51,7 @@ export function readStorageInputs(
   source?: InputSource,
   env: NodeJS.ProcessEnv = process.env
 ): StorageInputs {
-  const inputs = readInputs(FIELDS, withIdentityDefaults(source, env));
+  const inputs = readInputs(FIELDS, DECLARED_INPUTS, withIdentityDefaults(source, env));
   const problems: InputProblem[] = identityProblems(inputs);
   const account =
     inputs['storage-account'] ??

@@ -1,23 +1,22 @@
 import { appendFileSync } from 'node:fs';
 import { EOL } from 'node:os';
-import { runAction } from '../../src/runtime/run.ts';
+import { checkNodeVersion } from '../../src/runtime/node-version.ts';
 import { issueCommand } from '../../src/runtime/commands.ts';
-import { readProvisionInputs } from './inputs.ts';
 
-// One bundle serves both steps: the main step leaves `isPost` in the state the post step sees
-// (the runner passes saved state back as STATE_<name>). Inputs are checked before
-// @actions/core and the Azure SDK load: a bad input fails fast, before any request.
-await runAction(async () => {
+// The entrypoint of the bundle. The Node.js check comes first and the steps load only after
+// it, so an old Node prints why it cannot run the action instead of a stack trace. One bundle
+// serves both steps: the main step leaves `isPost` in the state the post step sees (the
+// runner passes saved state back as STATE_<name>).
+if (checkNodeVersion()) {
   if (process.env.STATE_isPost === 'true') {
-    const { removeCredentials } = await import('./post.ts');
-    removeCredentials();
-    return;
+    const { run } = await import('./post.ts');
+    await run();
+  } else {
+    saveState('isPost', 'true');
+    const { run } = await import('./main.ts');
+    await run();
   }
-  saveState('isPost', 'true');
-  const inputs = readProvisionInputs();
-  const { provisionCluster } = await import('./main.ts');
-  await provisionCluster(inputs);
-});
+}
 
 /** core.saveState without loading @actions/core. */
 function saveState(name: string, value: string): void {

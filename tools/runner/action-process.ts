@@ -77,11 +77,16 @@ export async function runActionProcess(
   mkdirSync(runnerTemp, { recursive: true });
 
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+  for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
   }
   for (const [name, input] of Object.entries(metadata.inputs)) {
     env[inputVariable(name)] = inputs[name] ?? input.default ?? '';
+  }
+  // Given explicitly, INPUT_ variables too: a test can pass one no action declares.
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   Object.assign(env, files, { RUNNER_TEMP: runnerTemp, GITHUB_ACTIONS: 'true' });
