@@ -1,4 +1,5 @@
 import { DECLARED_INPUTS } from './declared-inputs.ts';
+import { checkOnly } from '../../src/runtime/check-only.ts';
 import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import { boolean, kubernetesName, oneOf, text } from '../../src/inputs/parsers.ts';
 import { existingFile } from '../../src/inputs/files.ts';
@@ -79,7 +80,15 @@ export function readStorageInputs(
       )
     );
   }
-  if (inputs.kubernetes && !inputs.kubeconfig && !env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) {
+  // In the workflows' first job the cluster, and so its credentials, come later in the run.
+  const clusterLater = checkOnly(env);
+  if (
+    inputs.kubernetes &&
+    !inputs.kubeconfig &&
+    !env.KUBECONFIG &&
+    !env.KUBERNETES_SERVICE_HOST &&
+    !clusterLater
+  ) {
     problems.push(
       new InputProblem(
         'kubeconfig',

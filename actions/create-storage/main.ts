@@ -1,5 +1,6 @@
 import { runAction } from '../../src/runtime/run.ts';
 import { warnUndeclaredInputs } from '../../src/inputs/read.ts';
+import { stopAfterInputCheck } from '../../src/runtime/check-only.ts';
 import { DECLARED_INPUTS } from './declared-inputs.ts';
 import { readStorageInputs } from './inputs.ts';
 
@@ -12,6 +13,7 @@ export async function run(): Promise<void> {
   await runAction(async () => {
     warnUndeclaredInputs(DECLARED_INPUTS);
     const inputs = readStorageInputs();
+    if (stopAfterInputCheck()) return;
     const { createStorage } = await import('./storage.ts');
     await createStorage(inputs);
   });
