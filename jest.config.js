@@ -10,6 +10,7 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }]
   },
-  testTimeout: 60000,
+  // Generous: a test waits for what must happen, and a busy machine is many times slower.
+  testTimeout: 180000,
   maxWorkers: 2
 };

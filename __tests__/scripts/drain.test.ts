@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Running } from './run.ts';
-import { eventually, run, sleep } from './run.ts';
+import { eventually, PATIENCE_MS, run } from './run.ts';
 
 // Real sockets on loopback; the script reads the real /proc/net tables.
 const FAST = { DRAIN_POLL_SECONDS: '0.1', DRAIN_SETTLE_SECONDS: '0', DRAIN_LOG: '/dev/stderr' };
@@ -43,8 +43,18 @@ async function dial(host: string, port: number, listener?: Listener): Promise<So
     socket.once('error', reject);
   });
   cleanups.push(() => socket.destroy());
-  if (listener) await eventually(() => listener.accepted.length > 0, 2000);
+  if (listener) await eventually(() => listener.accepted.length > 0, PATIENCE_MS);
   return socket;
+}
+
+const POLL_MS = Number(FAST.DRAIN_POLL_SECONDS) * 1000;
+
+/** How long a drain with nothing to wait for takes here, now: the machine's own pace. */
+async function wholeRun(): Promise<number> {
+  const { port } = await listen('127.0.0.1');
+  const started = Date.now();
+  expect(await drain({ DRAIN_PORT: String(port) }).exited(PATIENCE_MS)).toBe(0);
+  return Date.now() - started;
 }
 
 function drain(env: Record<string, string>): Running {
@@ -56,10 +66,12 @@ function drain(env: Record<string, string>): Running {
 describe('drain.sh', () => {
   test('returns at once when nothing is connected, even with the port listening', async () => {
     const { port } = await listen('127.0.0.1');
+    // With a poll of 30 s, one wait would take 30 s: returning well before that shows none.
+    const poll = 30;
     const started = Date.now();
-    const running = drain({ DRAIN_PORT: String(port) });
-    expect(await running.exited(5000)).toBe(0);
-    expect(Date.now() - started).toBeLessThan(3000);
+    const running = drain({ DRAIN_PORT: String(port), DRAIN_POLL_SECONDS: String(poll) });
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
+    expect(Date.now() - started).toBeLessThan((poll * 1000) / 2);
     expect(running.output()).toContain(`no connection on port ${port}`);
   });
 
@@ -69,7 +81,7 @@ describe('drain.sh', () => {
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
     // Generous waits: on a loaded machine bash itself can take a while to start.
-    await eventually(() => running.output().includes('waiting for'), 10_000);
+    await eventually(() => running.output().includes('waiting for'), PATIENCE_MS);
     expect(await running.exited(1500)).toBeNull();
     // One connection, not two: the client's end (remote port = the watched port) is not ours.
     const peer = `127.0.0.1:${client.localPort}`;
@@ -79,27 +91,31 @@ describe('drain.sh', () => {
 
     const closedAt = Date.now();
     client.destroy();
-    expect(await running.exited(3000)).toBe(0);
-    expect(Date.now() - closedAt).toBeLessThan(2500);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
+    const reaction = Date.now() - closedAt;
+    // "Soon" against this machine's own speed: a whole drain run with nothing connected (bash
+    // start, one look at the tables) measured now, plus a few polls, times a generous factor.
+    const baseline = await wholeRun();
+    expect(reaction).toBeLessThan(5 * (baseline + 3 * POLL_MS));
   });
 
   test('keeps waiting until the last of several connections is gone', async () => {
     const listener = await listen('127.0.0.1');
     const first = await dial('127.0.0.1', listener.port);
     const second = await dial('127.0.0.1', listener.port);
-    await eventually(() => listener.accepted.length === 2, 2000);
+    await eventually(() => listener.accepted.length === 2, PATIENCE_MS);
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
     expect(
-      await eventually(() => running.output().includes('waiting for 2 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 2 connection(s)'), PATIENCE_MS)
     ).toBe(true);
     first.destroy();
     expect(
-      await eventually(() => running.output().includes('waiting for 1 connection(s)'), 3000)
+      await eventually(() => running.output().includes('waiting for 1 connection(s)'), PATIENCE_MS)
     ).toBe(true);
     expect(await running.exited(500)).toBeNull();
     second.destroy();
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
   });
 
   test('sees IPv6 connections', async () => {
@@ -107,11 +123,11 @@ describe('drain.sh', () => {
     const client = await dial('::1', listener.port, listener);
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
-    await eventually(() => running.output().includes('waiting for'), 10_000);
+    await eventually(() => running.output().includes('waiting for'), PATIENCE_MS);
     expect(await running.exited(1500)).toBeNull();
     expect(running.output()).toContain(`from [0:0:0:0:0:0:0:1]:${client.localPort}`);
     client.destroy();
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
   });
 
   test('shows IPv4 clients of a dual-stack listener by their IPv4 address', async () => {
@@ -120,10 +136,13 @@ describe('drain.sh', () => {
     const running = drain({ DRAIN_PORT: String(listener.port) });
 
     expect(
-      await eventually(() => running.output().includes(`from 127.0.0.1:${client.localPort}`), 3000)
+      await eventually(
+        () => running.output().includes(`from 127.0.0.1:${client.localPort}`),
+        PATIENCE_MS
+      )
     ).toBe(true);
     client.destroy();
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
   });
 
   test('ignores connections to other ports', async () => {
@@ -131,7 +150,7 @@ describe('drain.sh', () => {
     const other = await listen('127.0.0.1');
     await dial('127.0.0.1', other.port, other);
     const running = drain({ DRAIN_PORT: String(watched.port) });
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
     expect(running.output()).not.toContain('waiting');
   });
 
@@ -140,19 +159,19 @@ describe('drain.sh', () => {
     const started = Date.now();
     const running = drain({ DRAIN_PORT: String(port), DRAIN_SETTLE_SECONDS: '2' });
     expect(await running.exited(800)).toBeNull();
-    expect(await running.exited(10_000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   });
 
   test('does not hold the pod when the socket tables cannot be read', async () => {
     const running = drain({ DRAIN_PROC_NET_DIR: '/nonexistent', DRAIN_PORT: '9002' });
-    expect(await running.exited(3000)).toBe(0);
+    expect(await running.exited(PATIENCE_MS)).toBe(0);
     expect(running.output()).toContain('cannot read /nonexistent/tcp');
   });
 
   test('rejects an invalid port', async () => {
     const running = drain({ DRAIN_PORT: '90021' });
-    expect(await running.exited(3000)).toBe(1);
+    expect(await running.exited(PATIENCE_MS)).toBe(1);
   });
 
   describe('with a prepared socket table', () => {
@@ -185,25 +204,34 @@ describe('drain.sh', () => {
       expect(
         await eventually(
           () => running.output().includes('waiting for 2 connection(s) on port 9002'),
-          3000
+          PATIENCE_MS
         )
       ).toBe(true);
       expect(running.output()).toContain('from 10.1.2.4:54321 [2001:db8:0:0:0:0:0:1]:80');
 
       writeFileSync(join(dir, 'tcp'), header);
       writeFileSync(join(dir, 'tcp6'), header);
-      expect(await running.exited(3000)).toBe(0);
+      expect(await running.exited(PATIENCE_MS)).toBe(0);
     });
 
     test('repeats an unchanged status only every DRAIN_LOG_SECONDS', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'drain-'));
       cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
       writeFileSync(join(dir, 'tcp'), header + row('0100007F:232A', '0100007F:C000', '01'));
-      const quiet = drain({ DRAIN_PROC_NET_DIR: dir, DRAIN_LOG_SECONDS: '60' });
+      const quiet = drain({ DRAIN_PROC_NET_DIR: dir, DRAIN_LOG_SECONDS: '600' });
       const chatty = drain({ DRAIN_PROC_NET_DIR: dir, DRAIN_LOG_SECONDS: '1' });
-      await sleep(2500);
+      const started = Date.now();
+      // Both poll every 0.1 s; by the time the chatty one has repeated itself, the quiet one
+      // (600 s) must still have said it once only.
+      expect(
+        await eventually(
+          () => (chatty.output().match(/waiting for/g)?.length ?? 0) >= 2,
+          PATIENCE_MS
+        )
+      ).toBe(true);
+      expect(await eventually(() => /waiting for/.test(quiet.output()), PATIENCE_MS)).toBe(true);
+      expect(Date.now() - started).toBeLessThan(600_000);
       expect(quiet.output().match(/waiting for/g)).toHaveLength(1);
-      expect(chatty.output().match(/waiting for/g)?.length).toBeGreaterThanOrEqual(2);
     });
   });
 });

@@ -18,6 +18,8 @@ export interface ActionProcessOptions {
   /** Which entry point of runs: to start. */
   readonly phase?: 'main' | 'post';
   readonly timeoutMs?: number;
+  /** Kills the process when aborted, as a cancelled job would. */
+  readonly signal?: AbortSignal;
   /** Each line of stdout as it arrives. */
   readonly onLine?: (line: string) => void;
 }
@@ -109,10 +111,14 @@ export async function runActionProcess(
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+  const cancel = (): void => void child.kill('SIGKILL');
+  if (options.signal?.aborted) cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
   const exitCode = await new Promise<number>(resolve =>
     child.on('close', code => resolve(code ?? 1))
   );
   clearTimeout(timer);
+  options.signal?.removeEventListener('abort', cancel);
   if (options.onLine && pending) options.onLine(pending);
 
   const read = (file: string): string => readFileSync(file, 'utf8');
