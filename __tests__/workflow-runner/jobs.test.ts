@@ -210,3 +210,34 @@ jobs:
     expect(step(result, 'slow', 'sleep').log).toContain('timed out');
   });
 });
+
+describe('recorded settings', () => {
+  test("a job's environment is printed evaluated, and not at all when it comes out empty", async () => {
+    const result = await run(
+      `
+on:
+  workflow_dispatch:
+    inputs:
+      environment: { type: string, default: '' }
+      other: { type: string, default: '' }
+jobs:
+  named:
+    runs-on: ubuntu-latest
+    environment: \${{ inputs.environment }}
+    steps:
+      - run: 'true'
+  unnamed:
+    runs-on: ubuntu-latest
+    environment: \${{ inputs.other }}
+    steps:
+      - run: 'true'
+`,
+      { inputs: { environment: 'production' } }
+    );
+    expect(result.ok).toBe(true);
+    const notes = result.lines.filter(line => line.includes('environment'));
+    expect(notes).toEqual([
+      "[named] environment 'production': protection rules and environment secrets are not emulated locally"
+    ]);
+  });
+});
