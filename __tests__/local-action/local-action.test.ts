@@ -65,8 +65,8 @@ function printedOutputs(stdout: string): Record<string, string> {
   return outputs;
 }
 
-/** [what, action, inputs as INPUT_* variables, whether it succeeds] */
-const CASES: [string, string, Record<string, string>, boolean][] = [
+/** [what, action, inputs as INPUT_* variables, whether it succeeds, text the errors hold] */
+const CASES: [string, string, Record<string, string>, boolean, string?][] = [
   [
     'deploy-gadgetron, dry-run client, every other input defaulted, one mistyped input name',
     'deploy-gadgetron',
@@ -82,6 +82,16 @@ const CASES: [string, string, Record<string, string>, boolean][] = [
     'deploy-gadgetron',
     { INPUT_IMAGE: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda', INPUT_NAMESPACE: '' },
     false
+  ],
+  [
+    'deploy-gadgetron with no kubeconfig anywhere: the ways to give one',
+    'deploy-gadgetron',
+    {
+      INPUT_IMAGE: 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2',
+      HOME: mkdtempSync(join(tmpdir(), 'empty-home-'))
+    },
+    false,
+    'No cluster to talk to. Give the kubeconfig input'
   ],
   [
     'provision-cluster, max-nodes below min-nodes and a bad region',
@@ -123,7 +133,7 @@ const CASES: [string, string, Record<string, string>, boolean][] = [
 describe('@github/local-action runs each action as the repository runner does', () => {
   test.each(CASES)(
     '%s',
-    async (...[, action, variables, succeeds]) => {
+    async (...[, action, variables, succeeds, expected]) => {
       const runnerTemp = mkdtempSync(join(tmpdir(), 'runner-temp-'));
       // The repository runner passes every declared input, with action.yml's defaults, as
       // GitHub's runner does; the variables given here replace them or come on top.
@@ -140,7 +150,10 @@ describe('@github/local-action runs each action as the repository runner does', 
         expect(Object.keys(bundled.outputs)).toContain('manifests');
       } else {
         // Nothing about a missing default: the action applied action.yml's defaults itself.
-        expect(errorAnnotations(bundled).join('\n')).not.toMatch(/required but was not given/);
+        const errors = errorAnnotations(bundled).join('\n');
+        expect(errors).not.toMatch(/required but was not given/);
+        expect(errors).not.toMatch(/undefined|Invalid URL/);
+        if (expected) expect(errors).toContain(expected);
         expect(errorAnnotations(bundled).length).toBeGreaterThan(0);
       }
     },
