@@ -14,6 +14,13 @@ const REPOSITORY = 'ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda';
 const V1 = `${REPOSITORY}:4.7.1`;
 const V2 = `${REPOSITORY}:4.7.2`;
 
+/**
+ * For tests whose outcome must come from the pods, not from the Deployment's progress deadline:
+ * the emulator runs Kubernetes time 1000 times faster by default, so the 600 s deadline passes
+ * after 0.6 s without progress, which a busy machine exceeds. At 1/50 it is 12 s.
+ */
+const PATIENT = { podReadyDelayMs: 100, loadBalancerDelayMs: 50, timeScale: 0.02 };
+
 let cluster: KubernetesEmulator;
 beforeEach(async () => {
   cluster = await startKubernetesEmulator({ podReadyDelayMs: 100, loadBalancerDelayMs: 50 });
@@ -172,6 +179,9 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
   });
 
   test('an image that cannot be pulled is rolled back and the step fails with the pod reason', async () => {
+    await cluster.close();
+    cluster = await startKubernetesEmulator(PATIENT);
+    await createClaims(cluster.kubeconfigPath, 'gadgetron', ['gtdata', 'gtdependencies']);
     expect((await deploy({ image: V1 })).exitCode).toBe(0);
     const missing = `${REPOSITORY}:9.9.9`;
     cluster.setImageMissing(missing, true);
@@ -189,7 +199,7 @@ describe('deploy-gadgetron against the Kubernetes emulator', () => {
     await cluster.close();
     // Room for one pod: the second waits until the simulated cluster autoscaler adds a node.
     cluster = await startKubernetesEmulator({
-      podReadyDelayMs: 100,
+      ...PATIENT,
       nodeCapacityPods: 1,
       nodeScaleUpDelayMs: 1500
     });
