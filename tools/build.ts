@@ -13,6 +13,8 @@ import {
   writeFileSync
 } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { readActionMetadata } from './runner/action-metadata.ts';
+import { DECLARED_INPUTS_FILE, declaredInputsSource } from './declared-inputs.ts';
 
 const root = join(import.meta.dirname, '..');
 const check = process.argv.includes('--check');
@@ -92,6 +94,21 @@ const actions = readdirSync(join(root, 'actions'), { withFileTypes: true })
 
 let failed = false;
 for (const action of actions) {
+  // The declared inputs come first: the bundle includes them.
+  const declaredPath = join(root, 'actions', action, DECLARED_INPUTS_FILE);
+  const declared = await declaredInputsSource(
+    readActionMetadata(join(root, 'actions', action)),
+    declaredPath
+  );
+  const current = existsSync(declaredPath) ? readFileSync(declaredPath, 'utf8') : '';
+  if (current !== declared) {
+    if (check) {
+      failed = true;
+      console.error(`actions/${action}/${DECLARED_INPUTS_FILE} is stale (run npm run build)`);
+      continue;
+    }
+    writeFileSync(declaredPath, declared);
+  }
   let files: Map<string, Buffer>;
   try {
     files = await bundle(action);

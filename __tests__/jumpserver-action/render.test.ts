@@ -26,7 +26,7 @@ import {
   parseAddress,
   target
 } from '../../actions/jumpserver/inputs.ts';
-import { fingerprintLine, tunnelCommand } from '../../actions/jumpserver/main.ts';
+import { fingerprintLine, tunnelCommand } from '../../actions/jumpserver/deploy.ts';
 import { ed25519Key } from './helpers.ts';
 
 const dir = defaultManifestsDir(undefined, 'jumpserver');

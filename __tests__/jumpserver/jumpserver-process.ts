@@ -123,7 +123,7 @@ export function runEntrypointOnce(dirs: JumpserverDirs): { status: number | null
   const result = spawnSync(cmd, args, {
     env: entrypointEnv(dirs),
     encoding: 'utf8',
-    timeout: 10_000
+    timeout: 60_000
   });
   return { status: result.status, stderr: result.stderr };
 }
@@ -166,8 +166,8 @@ export function startJumpserver(
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       void running.stop();
-      reject(new Error(`sshd did not start within 15 s:\n${output}`));
-    }, 15_000);
+      reject(new Error(`sshd did not start within 60 s:\n${output}`));
+    }, 60_000);
     const onData = () => {
       if (output.includes(`Server listening on 127.0.0.1 port ${port}.`)) {
         clearTimeout(timer);

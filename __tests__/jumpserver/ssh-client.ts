@@ -27,7 +27,7 @@ export function connect(options: ConnectOptions): Promise<Client> {
     host: '127.0.0.1',
     port: options.port,
     username: options.username,
-    readyTimeout: 10_000,
+    readyTimeout: 60_000,
     hostVerifier: (key: Buffer) => {
       options.onHostKey?.(key);
       return true;
@@ -71,7 +71,7 @@ export function echoThrough(channel: ClientChannel, data: Buffer): Promise<Buffe
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
-    const timer = setTimeout(() => reject(new Error(`only ${received} bytes came back`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`only ${received} bytes came back`)), 60_000);
     channel.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
@@ -91,8 +91,8 @@ export function expectFailure(
 ): Promise<Error> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error('neither success nor failure within 10 s')),
-      10_000
+      () => reject(new Error('neither success nor failure within 60 s')),
+      60_000
     );
     start(error => {
       clearTimeout(timer);

@@ -262,7 +262,7 @@ describe('the tunnel', () => {
         String(port),
         `${LOGIN_USER}@127.0.0.1`
       ],
-      { encoding: 'utf8', timeout: 10_000 }
+      { encoding: 'utf8', timeout: 60_000 }
     );
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('Host key verification failed');
@@ -434,10 +434,10 @@ describe('the entrypoint refuses to start', () => {
   });
 });
 
-/** Ends a connection and waits (briefly) until sshd has closed it. */
+/** Ends a connection and waits until sshd has closed it. */
 function endClient(client: Client): Promise<void> {
   return new Promise(resolve => {
-    const timer = setTimeout(resolve, 2000);
+    const timer = setTimeout(resolve, 60_000);
     client.once('close', () => {
       clearTimeout(timer);
       resolve();
@@ -447,7 +447,7 @@ function endClient(client: Client): Promise<void> {
 }
 
 function connectWithRetry(localPort: number, ssh: ReturnType<typeof spawn>) {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000;
   return new Promise<Socket>((resolve, reject) => {
     const attempt = () => {
       if (ssh.exitCode !== null) return reject(new Error(`ssh exited with ${ssh.exitCode}`));

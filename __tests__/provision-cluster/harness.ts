@@ -49,6 +49,8 @@ export async function runAction(
     state?: Record<string, string>;
     /** The process is killed after this long, like a cancelled job. */
     timeoutMs?: number;
+    /** The process is killed when this aborts, like a cancelled job. */
+    signal?: AbortSignal;
   } = {}
 ): Promise<ActionProcessResult> {
   return runActionProcess({
@@ -58,6 +60,7 @@ export async function runAction(
     ...(options.runnerTemp ? { runnerTemp: options.runnerTemp } : {}),
     ...(options.phase ? { phase: options.phase } : {}),
     ...(options.state ? { state: options.state } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
     timeoutMs: options.timeoutMs ?? 120_000
   });
 }

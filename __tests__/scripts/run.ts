@@ -41,6 +41,13 @@ export function run(script: string, env: Record<string, string>): Running {
   };
 }
 
+/**
+ * How long a test waits for something that must happen. Generous on purpose: a machine busy
+ * with other work slows bash and Node down many times over, and waiting longer costs nothing
+ * when the thing happens. Claims about speed compare with a duration measured in the test.
+ */
+export const PATIENCE_MS = 60_000;
+
 export function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }

@@ -19,7 +19,7 @@ jobs:
   build:
     runs-on: ubuntu-latest
     steps:
-      - run: echo "\${{ github.ref }}"
+      - run: echo "\${{ github.ref }} \${{ vars.REGION }} \${{ github.workflow_sha }}"
 `
   );
   const broken = await workflowFile(

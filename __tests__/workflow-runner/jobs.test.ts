@@ -3,6 +3,18 @@ import { run, step } from './helpers.ts';
 
 describe('jobs', () => {
   test('independent jobs run concurrently and dependent jobs wait for them', async () => {
+    // Each job sleeps several times as long as starting and running one action step takes on
+    // this machine right now, so the sleeps overlap however slowly processes start.
+    const probe = await run(`
+on: workflow_dispatch
+jobs:
+  probe:
+    runs-on: ubuntu-latest
+    steps:
+      - id: work
+        uses: ./actions/echo
+`);
+    const sleepMs = String(Math.max(600, Math.ceil(4 * step(probe, 'probe', 'work').durationMs)));
     const result = await run(`
 on: workflow_dispatch
 jobs:
@@ -14,7 +26,7 @@ jobs:
     steps:
       - id: work
         uses: ./actions/echo
-        with: { sleep-ms: '600' }
+        with: { sleep-ms: '${sleepMs}' }
   right:
     runs-on: ubuntu-latest
     outputs:
@@ -23,7 +35,7 @@ jobs:
     steps:
       - id: work
         uses: ./actions/echo
-        with: { sleep-ms: '600' }
+        with: { sleep-ms: '${sleepMs}' }
   after:
     needs: [left, right]
     runs-on: ubuntu-latest
@@ -190,10 +202,42 @@ jobs:
     steps:
       - id: sleep
         timeout-minutes: 0.01
-        run: sleep 20
+        run: sleep 600
 `);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    // Stopped after 0.6 s, far sooner than the 600 s the step would run.
+    expect(Date.now() - started).toBeLessThan(60_000);
     expect(result.ok).toBe(false);
     expect(step(result, 'slow', 'sleep').log).toContain('timed out');
+  });
+});
+
+describe('recorded settings', () => {
+  test("a job's environment is printed evaluated, and not at all when it comes out empty", async () => {
+    const result = await run(
+      `
+on:
+  workflow_dispatch:
+    inputs:
+      environment: { type: string, default: '' }
+      other: { type: string, default: '' }
+jobs:
+  named:
+    runs-on: ubuntu-latest
+    environment: \${{ inputs.environment }}
+    steps:
+      - run: 'true'
+  unnamed:
+    runs-on: ubuntu-latest
+    environment: \${{ inputs.other }}
+    steps:
+      - run: 'true'
+`,
+      { inputs: { environment: 'production' } }
+    );
+    expect(result.ok).toBe(true);
+    const notes = result.lines.filter(line => line.includes('environment'));
+    expect(notes).toEqual([
+      "[named] environment 'production': protection rules and environment secrets are not emulated locally"
+    ]);
   });
 });

@@ -123,11 +123,13 @@ describe('workflow files', () => {
 
   test('stand-up runs the cluster and the storage account in parallel, then Gadgetron, then the jump server', async () => {
     const jobs = (await load(join(WORKFLOWS, 'stand-up.yml'))).jobs as Yaml;
-    expect(at(jobs, 'cluster', 'needs')).toBeUndefined();
-    expect(at(jobs, 'storage', 'needs')).toBeUndefined();
-    expect(at(jobs, 'gadgetron', 'needs')).toEqual(['cluster', 'storage']);
+    // Every job waits for the input check, which makes no request.
+    expect(at(jobs, 'check', 'needs')).toBeUndefined();
+    expect(at(jobs, 'cluster', 'needs')).toEqual(['check']);
+    expect(at(jobs, 'storage', 'needs')).toEqual(['check']);
+    expect(at(jobs, 'gadgetron', 'needs')).toEqual(['check', 'cluster', 'storage']);
     // The jump server's network policy is built from the Service the gadgetron job creates.
-    expect(at(jobs, 'jumpserver', 'needs')).toEqual(['cluster', 'gadgetron']);
+    expect(at(jobs, 'jumpserver', 'needs')).toEqual(['check', 'cluster', 'gadgetron']);
   });
 });
 
@@ -169,7 +171,10 @@ describe('only the cluster job of stand-up.yml changes the cluster', () => {
       for (const { job, step } of actionSteps(await load(file), './actions/provision-cluster')) {
         const inputs = (step.with ?? {}) as Yaml;
         seen.push(`${name}/${job}: ${String(inputs.state ?? 'present')}`);
-        if (name === 'stand-up.yml' && job === 'cluster') {
+        if (job === 'check') {
+          // Stops once its inputs are read; the check-steps test below ties it to a real step.
+          continue;
+        } else if (name === 'stand-up.yml' && job === 'cluster') {
           expect(inputs.state).toBeUndefined();
         } else if (name === 'tear-down.yml' && job === 'cluster') {
           expect(inputs.state).toBe('absent');
@@ -194,13 +199,60 @@ describe('only the cluster job of stand-up.yml changes the cluster', () => {
   });
 });
 
+/** Whether a `with:` value reads something known only later in the run. */
+function readsLaterValues(value: unknown): boolean {
+  return typeof value === 'string' && /\b(needs|steps)\.[\w-]+\.outputs\./.test(value);
+}
+
+describe('the first job checks the inputs of every action step of the run', () => {
+  test.each(REUSABLE)(
+    '%s: every job needs check; each action step has a check step with the same inputs',
+    async name => {
+      const workflow = await load(join(WORKFLOWS, name));
+      const jobs = workflow.jobs as Yaml;
+      expect(Object.keys(jobs)[0]).toBe('check');
+      // No environment: the check needs no approval and no secret of one.
+      expect(at(jobs, 'check', 'environment')).toBeUndefined();
+      expect(at(jobs, 'check', 'env', 'GADGETRON_ACTIONS_CHECK_ONLY')).toBe('true');
+      for (const [id, job] of Object.entries(jobs)) {
+        if (id !== 'check') expect((job as Yaml).needs).toContain('check');
+      }
+      const checkSteps = (at(jobs, 'check', 'steps') as Yaml[]).filter(s =>
+        String(s.uses).startsWith('./actions/')
+      );
+      const realSteps = Object.entries(jobs)
+        .filter(([id]) => id !== 'check')
+        .flatMap(([, job]) => ((job as Yaml).steps as Yaml[]) ?? [])
+        .filter(s => String(s.uses).startsWith('./actions/'));
+      expect(realSteps.length).toBeGreaterThan(0);
+      for (const real of realSteps) {
+        const given = (real.with ?? {}) as Yaml;
+        const twin = checkSteps.find(check => {
+          const checked = (check.with ?? {}) as Yaml;
+          return (
+            check.uses === real.uses &&
+            Object.keys(checked).sort().join() === Object.keys(given).sort().join() &&
+            Object.entries(given).every(
+              ([key, value]) => readsLaterValues(value) || checked[key] === value
+            )
+          );
+        });
+        expect({ step: real.name, twin: twin?.name ?? 'none' }).toEqual({
+          step: real.name,
+          twin: expect.stringMatching(/inputs$/)
+        });
+      }
+    }
+  );
+});
+
 describe('tear-down.yml deletes the storage account only by its name', () => {
   async function checkConfirmation(
     env: Record<string, string>
   ): Promise<{ status: number; out: string }> {
     const jobs = (await load(join(WORKFLOWS, 'tear-down.yml'))).jobs as Yaml;
-    const steps = at(jobs, 'cluster', 'steps') as Yaml[];
-    // It runs before anything else in the job, so a refusal deletes nothing.
+    const steps = at(jobs, 'check', 'steps') as Yaml[];
+    // It runs in the first job, which every other job needs, so a refusal deletes nothing.
     expect(steps[0]?.name).toBe('Check the confirmation');
     const run = spawnSync('bash', ['-e', '-c', steps[0]?.run as string], {
       env: {
@@ -229,8 +281,10 @@ describe('tear-down.yml deletes the storage account only by its name', () => {
 
   test('the storage job confirms with the account name it deletes, which the check made sure is given', async () => {
     const workflow = await load(join(WORKFLOWS, 'tear-down.yml'));
-    expect(at(workflow, 'jobs', 'storage', 'needs')).toEqual(['cluster']);
-    const [storage, ...others] = actionSteps(workflow, './actions/create-storage');
+    expect(at(workflow, 'jobs', 'storage', 'needs')).toEqual(['check', 'cluster']);
+    const [storage, ...others] = actionSteps(workflow, './actions/create-storage').filter(
+      s => s.job !== 'check'
+    );
     expect(others).toEqual([]);
     expect(storage?.step.with).toMatchObject({
       'storage-account': '${{ inputs.storage-account }}',
@@ -245,7 +299,7 @@ describe('update.yml chooses the image', () => {
     env: Record<string, string>
   ): Promise<{ status: number; out: string }> {
     const jobs = (await load(join(WORKFLOWS, 'update.yml'))).jobs as Yaml;
-    const steps = at(jobs, 'update', 'steps') as Yaml[];
+    const steps = at(jobs, 'check', 'steps') as Yaml[];
     const script = steps.find(s => s.id === 'image')?.run as string;
     const dir = await mkdtemp(join(tmpdir(), 'update-image-'));
     const output = join(dir, 'output');
@@ -354,7 +408,7 @@ describe('a broken stand-up.yml fails the run with the reason', () => {
     const result = await run(root);
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(
-      /job 'gadgetron', step 'gadgetron' passes input 'replicas', which action \.\/actions\/deploy-gadgetron does not declare/
+      /job 'check', step '[^']+' passes input 'replicas', which action \.\/actions\/deploy-gadgetron does not declare/
     );
     expect(result.steps).toEqual([]);
   });

@@ -1,10 +1,8 @@
-import { runAction } from '../../src/runtime/run.ts';
-import { readStorageInputs } from './inputs.ts';
+import { checkNodeVersion } from '../../src/runtime/node-version.ts';
 
-// Inputs are checked before the Azure SDK and Kubernetes client load: a bad input fails fast,
-// before any request.
-await runAction(async () => {
-  const inputs = readStorageInputs();
-  const { createStorage } = await import('./main.ts');
-  await createStorage(inputs);
-});
+// The entrypoint of the bundle. The Node.js check comes first and main.ts is loaded only
+// after it, so an old Node prints why it cannot run the action instead of a stack trace.
+if (checkNodeVersion()) {
+  const { run } = await import('./main.ts');
+  await run();
+}

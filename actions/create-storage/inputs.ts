@@ -1,3 +1,5 @@
+import { DECLARED_INPUTS } from './declared-inputs.ts';
+import { checkOnly } from '../../src/runtime/check-only.ts';
 import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import { boolean, kubernetesName, oneOf, text } from '../../src/inputs/parsers.ts';
 import { existingFile } from '../../src/inputs/files.ts';
@@ -17,8 +19,9 @@ import {
 import { defaultAccountName } from '../../src/azure/storage-spec.ts';
 import type { AzureIdentity } from '../../src/azure/credential.ts';
 
-// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
-// have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Defaults live in action.yml (applied from declared-inputs.ts when an input is absent);
+// `required` marks inputs that always have a value there, so an explicitly emptied one is an
+// error rather than a silent default.
 const FIELDS = {
   'resource-group': field(resourceGroupName, { required: true }),
   location: field(azureLocation),
@@ -49,7 +52,7 @@ export function readStorageInputs(
   source?: InputSource,
   env: NodeJS.ProcessEnv = process.env
 ): StorageInputs {
-  const inputs = readInputs(FIELDS, withIdentityDefaults(source, env));
+  const inputs = readInputs(FIELDS, DECLARED_INPUTS, withIdentityDefaults(source, env));
   const problems: InputProblem[] = identityProblems(inputs);
   const account =
     inputs['storage-account'] ??
@@ -77,7 +80,15 @@ export function readStorageInputs(
       )
     );
   }
-  if (inputs.kubernetes && !inputs.kubeconfig && !env.KUBECONFIG && !env.KUBERNETES_SERVICE_HOST) {
+  // In the workflows' first job the cluster, and so its credentials, come later in the run.
+  const clusterLater = checkOnly(env);
+  if (
+    inputs.kubernetes &&
+    !inputs.kubeconfig &&
+    !env.KUBECONFIG &&
+    !env.KUBERNETES_SERVICE_HOST &&
+    !clusterLater
+  ) {
     problems.push(
       new InputProblem(
         'kubeconfig',

@@ -1,9 +1,8 @@
-import { runAction } from '../../src/runtime/run.ts';
-import { readDeployInputs } from './inputs.ts';
+import { checkNodeVersion } from '../../src/runtime/node-version.ts';
 
-// Inputs are checked before the Kubernetes client and renderer load: a bad input fails fast.
-await runAction(async () => {
-  const inputs = readDeployInputs();
-  const { deployGadgetron } = await import('./main.ts');
-  await deployGadgetron(inputs);
-});
+// The entrypoint of the bundle. The Node.js check comes first and main.ts is loaded only
+// after it, so an old Node prints why it cannot run the action instead of a stack trace.
+if (checkNodeVersion()) {
+  const { run } = await import('./main.ts');
+  await run();
+}

@@ -1,4 +1,5 @@
-import { field, readInputs, type InputValues } from '../../src/inputs/read.ts';
+import { DECLARED_INPUTS } from './declared-inputs.ts';
+import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import {
   boolean,
   cpuQuantity,
@@ -15,8 +16,9 @@ import {
 import { existingFile } from '../../src/inputs/files.ts';
 import { ValueProblem, InvalidInputs, InputProblem } from '../../src/inputs/problem.ts';
 
-// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
-// have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Defaults live in action.yml (applied from declared-inputs.ts when an input is absent);
+// `required` marks inputs that always have a value there, so an explicitly emptied one is an
+// error rather than a silent default.
 const FIELDS = {
   image: field(imageReference, { required: true }),
   namespace: field(kubernetesName('namespace'), { required: true }),
@@ -48,8 +50,8 @@ const FIELDS = {
 export type DeployInputs = InputValues<typeof FIELDS>;
 
 /** Reads every input, then checks the rules that span several of them. */
-export function readDeployInputs(source?: Parameters<typeof readInputs>[1]): DeployInputs {
-  const inputs = readInputs(FIELDS, source);
+export function readDeployInputs(source?: InputSource): DeployInputs {
+  const inputs = readInputs(FIELDS, DECLARED_INPUTS, source);
   const problems: InputProblem[] = [];
   if (inputs['max-replicas'] < inputs['min-replicas']) {
     problems.push(

@@ -1,10 +1,8 @@
-import { runAction } from '../../src/runtime/run.ts';
-import { readJumpserverInputs } from './inputs.ts';
+import { checkNodeVersion } from '../../src/runtime/node-version.ts';
 
-// Inputs are checked before the Kubernetes client and renderer load: a bad input fails fast,
-// and a private key pasted into authorized-keys is masked before anything is written.
-await runAction(async () => {
-  const inputs = readJumpserverInputs();
-  const { deployJumpserver } = await import('./main.ts');
-  await deployJumpserver(inputs);
-});
+// The entrypoint of the bundle. The Node.js check comes first and main.ts is loaded only
+// after it, so an old Node prints why it cannot run the action instead of a stack trace.
+if (checkNodeVersion()) {
+  const { run } = await import('./main.ts');
+  await run();
+}

@@ -1,3 +1,4 @@
+import { DECLARED_INPUTS } from './declared-inputs.ts';
 import {
   environmentInputs,
   field,
@@ -198,8 +199,9 @@ export const allowedCidrs = (raw: string): Cidr[] => {
   return result;
 };
 
-// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
-// have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Defaults live in action.yml (applied from declared-inputs.ts when an input is absent);
+// `required` marks inputs that always have a value there, so an explicitly emptied one is an
+// error rather than a silent default.
 // authorized-keys is read on its own first (see readJumpserverInputs).
 const FIELDS = {
   'allowed-cidrs': field(allowedCidrs, { required: true }),
@@ -267,7 +269,7 @@ export function readJumpserverInputs(
   const keys = readAuthorizedKeys(source, mask, problems);
   let inputs: InputValues<typeof FIELDS> | undefined;
   try {
-    inputs = readInputs(FIELDS, source);
+    inputs = readInputs(FIELDS, DECLARED_INPUTS, source);
   } catch (error) {
     if (!(error instanceof InvalidInputs)) throw error;
     problems.push(...error.problems);

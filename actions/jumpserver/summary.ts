@@ -3,7 +3,7 @@ import type { JumpserverSpec } from '../../src/render/jumpserver.ts';
 import type { HostKey } from '../../src/ssh/host-keys.ts';
 import { code, facts, inlineCode, table } from '../../src/summary/markdown.ts';
 import { appendSummary } from '../../src/summary/write.ts';
-import type { Endpoint } from './main.ts';
+import type { Endpoint } from './deploy.ts';
 
 /** How this run came by its host keys. */
 export type HostKeyOrigin = 'generated' | 'kept' | 'completed' | 'rotated';

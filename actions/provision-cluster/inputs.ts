@@ -1,3 +1,4 @@
+import { DECLARED_INPUTS } from './declared-inputs.ts';
 import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
 import { boolean, integer, oneOf, text } from '../../src/inputs/parsers.ts';
 import { InputProblem, InvalidInputs } from '../../src/inputs/problem.ts';
@@ -19,8 +20,9 @@ import {
 } from '../../src/azure/identity-inputs.ts';
 import type { AzureIdentity } from '../../src/azure/credential.ts';
 
-// Defaults live in action.yml, which the runner applies; `required` marks inputs that always
-// have a value there, so an explicitly emptied one is an error rather than a silent default.
+// Defaults live in action.yml (applied from declared-inputs.ts when an input is absent);
+// `required` marks inputs that always have a value there, so an explicitly emptied one is an
+// error rather than a silent default.
 // Because the runner fills those defaults in, the action cannot tell a given cluster setting
 // from a defaulted one: with state existing the settings are validated like the others but
 // not used (action.yml says so), rather than refused only when they differ from a default.
@@ -58,7 +60,7 @@ export function readProvisionInputs(
   source?: InputSource,
   env: NodeJS.ProcessEnv = process.env
 ): ProvisionInputs {
-  const inputs = readInputs(FIELDS, withIdentityDefaults(source, env));
+  const inputs = readInputs(FIELDS, DECLARED_INPUTS, withIdentityDefaults(source, env));
   const problems: InputProblem[] = identityProblems(inputs);
   if (inputs['max-nodes'] < inputs['min-nodes']) {
     problems.push(

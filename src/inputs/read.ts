@@ -1,5 +1,7 @@
 import { InputProblem, InvalidInputs, ValueProblem } from './problem.ts';
 import { issueCommand } from '../runtime/commands.ts';
+import type { DeclaredInputs } from './declared.ts';
+import { closest } from './suggest.ts';
 
 /** Turns the raw (trimmed, non-empty) text of an input into a typed value, or throws ValueProblem. */
 export type Parser<T> = (raw: string) => T;
@@ -29,11 +31,39 @@ export type InputValues<S extends Record<string, Field<unknown>>> = {
   [K in keyof S]: FieldValue<S[K]>;
 };
 
+/** The text of an input as given; undefined when it was not given at all. */
 export type InputSource = (name: string) => string | undefined;
+
+/** The environment variable the runner uses for an input: upper case, spaces as underscores. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
 
 /** Reads inputs the way the runner passes them: INPUT_<NAME>, upper case, spaces as underscores. */
 export function environmentInputs(env: NodeJS.ProcessEnv = process.env): InputSource {
-  return name => env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`];
+  return name => env[inputVariable(name)];
+}
+
+/**
+ * Warns about every INPUT_ variable that names no input the action declares, with the closest
+ * declared name: GitHub's runner passes such a `with:` key on with a warning of its own, other
+ * runners (such as @github/local-action) silently.
+ */
+export function warnUndeclaredInputs(
+  declared: DeclaredInputs,
+  env: NodeJS.ProcessEnv = process.env,
+  warn: (message: string) => void = message => issueCommand('warning', {}, message)
+): void {
+  const known = new Set(Object.keys(declared).map(inputVariable));
+  for (const variable of Object.keys(env).sort()) {
+    if (!variable.startsWith('INPUT_') || known.has(variable)) continue;
+    const given = variable.slice('INPUT_'.length).toLowerCase();
+    const suggestion = closest(given, Object.keys(declared));
+    warn(
+      `Input '${given}' (${variable}) is not an input of this action and is ignored` +
+        (suggestion ? `; did you mean '${suggestion}'?` : '.')
+    );
+  }
 }
 
 /** Declares an input; the options' literal types decide whether its value may be undefined. */
@@ -47,23 +77,28 @@ export function field<T, const O extends FieldOptions = object>(
 /**
  * Reads and validates every input of an action at once. All problems are collected and thrown
  * together as InvalidInputs, before the action makes any request.
+ *
+ * An input that was not given takes its default from action.yml (`declared`): GitHub's runner
+ * applies those itself, other runners do not. GitHub's runner passes an input without a
+ * default that was not given as empty text, so for those "empty" and "not given" are one case.
  */
 export function readInputs<S extends Record<string, Field<unknown>>>(
   fields: S,
+  declared: DeclaredInputs,
   source: InputSource = environmentInputs(),
   onSecret: (value: string) => void = value => issueCommand('add-mask', {}, value)
 ): InputValues<S> {
   const values: Record<string, unknown> = {};
   const problems: InputProblem[] = [];
   for (const [name, spec] of Object.entries(fields)) {
-    const given = (source(name) ?? '').trim();
-    if (given && spec.secret) onSecret(given);
-    const raw = given || spec.default || '';
+    const fallback = declared[name]?.default;
+    const given = source(name) ?? fallback;
+    const trimmed = (given ?? '').trim();
+    if (trimmed && spec.secret) onSecret(trimmed);
+    const raw = trimmed || spec.default || '';
     if (!raw) {
       if (spec.required) {
-        problems.push(
-          new InputProblem(name, 'is required but was not given', describeAccepted(spec))
-        );
+        problems.push(new InputProblem(name, missing(given, fallback), describeAccepted(spec)));
       }
       values[name] = undefined;
       continue;
@@ -77,6 +112,18 @@ export function readInputs<S extends Record<string, Field<unknown>>>(
   }
   if (problems.length > 0) throw new InvalidInputs(problems);
   return values as InputValues<S>;
+}
+
+/** Why a required input has no value, as precisely as the runner's conventions allow. */
+function missing(given: string | undefined, fallback: string | undefined): string {
+  // Often an expression that came out empty: say so, rather than "not given".
+  if (given !== undefined && fallback) {
+    return `was given as empty text; give a value, or leave the input out for its default (${fallback})`;
+  }
+  if (given !== undefined && fallback === undefined) {
+    return 'is required but was not given, or was given as empty text';
+  }
+  return 'is required but was not given';
 }
 
 function describeAccepted(spec: Field<unknown>): string {

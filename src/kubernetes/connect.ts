@@ -12,6 +12,10 @@ import {
   Watch,
   type ObservableMiddleware
 } from '@kubernetes/client-node';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ActionFailure } from '../runtime/failure.ts';
 
 /**
  * Every write asks the API server for strict field validation: a misspelt or unknown field
@@ -74,16 +78,31 @@ export interface KubeClient {
   readonly server: string;
 }
 
+export const NO_KUBECONFIG =
+  'No cluster to talk to. Give the kubeconfig input (a kubeconfig file), set KUBECONFIG (as ' +
+  'provision-cluster does for the steps after it), put one at ~/.kube/config, or run on a ' +
+  'self-hosted runner inside the cluster (its service account is used).';
+
 /**
  * Loads the kubeconfig from `path` when given, else from the KUBECONFIG environment variable,
- * else the in-cluster service account (a self-hosted runner inside the cluster).
+ * else ~/.kube/config, else the in-cluster service account (a self-hosted runner inside the
+ * cluster). Fails with the ways to give one when there is none.
  */
-export function connect(path?: string, env: NodeJS.ProcessEnv = process.env): KubeClient {
+export function connect(
+  path?: string,
+  env: NodeJS.ProcessEnv = process.env,
+  home: string = homedir()
+): KubeClient {
   const config = new KubeConfig();
   const fromEnv = env.KUBECONFIG?.split(':').find(Boolean);
+  const fromHome = join(home, '.kube', 'config');
   if (path) config.loadFromFile(path);
   else if (fromEnv) config.loadFromFile(fromEnv);
-  else config.loadFromCluster();
+  else if (existsSync(fromHome)) config.loadFromFile(fromHome);
+  // The client reads these two variables for the in-cluster address; without them it would
+  // build https://undefined:undefined.
+  else if (env.KUBERNETES_SERVICE_HOST && env.KUBERNETES_SERVICE_PORT) config.loadFromCluster();
+  else throw new ActionFailure(NO_KUBECONFIG);
   const server = config.getCurrentCluster()?.server ?? 'unknown';
   return {
     config,

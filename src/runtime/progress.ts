@@ -11,15 +11,14 @@ export class ProgressReporter {
     this.write = write;
   }
 
-  /** Reports `line` unless one was reported within the interval; an unchanged line waits too. */
+  /**
+   * Reports `line` unless one was reported within the interval (`force` skips that wait); an
+   * unchanged line waits three intervals, forced or not, so no state is logged twice in a row.
+   */
   report(line: string, force = false): void {
     const now = Date.now();
-    if (
-      !force &&
-      (now - this.lastAt < this.intervalMs ||
-        (line === this.lastLine && now - this.lastAt < this.intervalMs * 3))
-    )
-      return;
+    const repeat = line === this.lastLine && now - this.lastAt < this.intervalMs * 3;
+    if (repeat || (!force && now - this.lastAt < this.intervalMs)) return;
     this.lastAt = now;
     this.lastLine = line;
     this.write(`${line} (${formatElapsed(now - this.startedAt)} elapsed)`);

@@ -18,6 +18,8 @@ export interface ActionProcessOptions {
   /** Which entry point of runs: to start. */
   readonly phase?: 'main' | 'post';
   readonly timeoutMs?: number;
+  /** Kills the process when aborted, as a cancelled job would. */
+  readonly signal?: AbortSignal;
   /** Each line of stdout as it arrives. */
   readonly onLine?: (line: string) => void;
 }
@@ -77,11 +79,16 @@ export async function runActionProcess(
   mkdirSync(runnerTemp, { recursive: true });
 
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...process.env, ...options.env })) {
+  for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
   }
   for (const [name, input] of Object.entries(metadata.inputs)) {
     env[inputVariable(name)] = inputs[name] ?? input.default ?? '';
+  }
+  // Given explicitly, INPUT_ variables too: a test can pass one no action declares.
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   Object.assign(env, files, { RUNNER_TEMP: runnerTemp, GITHUB_ACTIONS: 'true' });
@@ -104,10 +111,14 @@ export async function runActionProcess(
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+  const cancel = (): void => void child.kill('SIGKILL');
+  if (options.signal?.aborted) cancel();
+  options.signal?.addEventListener('abort', cancel, { once: true });
   const exitCode = await new Promise<number>(resolve =>
     child.on('close', code => resolve(code ?? 1))
   );
   clearTimeout(timer);
+  options.signal?.removeEventListener('abort', cancel);
   if (options.onLine && pending) options.onLine(pending);
 
   const read = (file: string): string => readFileSync(file, 'utf8');

@@ -50,9 +50,19 @@ export async function runChainWorkflow(
   inputs: Record<string, string>,
   options: ChainRunOptions
 ): Promise<WorkflowResult> {
+  return runWorkflowFile(cloud, `.github/workflows/${name}.yml`, inputs, options);
+}
+
+/** As runChainWorkflow, for any workflow file of the checkout (path relative to its root). */
+export async function runWorkflowFile(
+  cloud: LocalCloud,
+  workflowPath: string,
+  inputs: Record<string, string>,
+  options: ChainRunOptions
+): Promise<WorkflowResult> {
   return runWorkflow({
     repoRoot: options.root,
-    workflowPath: `.github/workflows/${name}.yml`,
+    workflowPath,
     inputs,
     secrets: {
       AZURE_CLIENT_ID: String(cloud.env().AZURE_CLIENT_ID),

@@ -149,10 +149,14 @@ function withStatusFunction(condition: string): string {
 }
 
 function noteRecordedSettings(run: RunContext, state: JobState): void {
-  const environment = find(state.job.raw, 'environment');
-  if (environment) {
+  const token = find(state.job.raw, 'environment');
+  // Evaluated as the runner does (an expression, or a mapping with a name); empty means none.
+  const value = token ? evaluateToken(token, stepScope(run, state)) : undefined;
+  const environment =
+    value && typeof value === 'object' ? (value as { name?: unknown }).name : value;
+  if (typeof environment === 'string' && environment !== '') {
     run.sink(
-      `[${state.label}] environment '${environment.toString()}': protection rules and environment secrets are not emulated locally`
+      `[${state.label}] environment '${environment}': protection rules and environment secrets are not emulated locally`
     );
   }
   const runsOn = find(state.job.raw, 'runs-on');
