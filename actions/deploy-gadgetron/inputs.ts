@@ -1,4 +1,4 @@
-import { field, readInputs, type InputValues } from '../../src/inputs/read.ts';
+import { environmentInputs, field, readInputs, type InputValues } from '../../src/inputs/read.ts';
 import {
   boolean,
   cpuQuantity,
@@ -46,6 +46,21 @@ const FIELDS = {
 };
 
 export type DeployInputs = InputValues<typeof FIELDS>;
+
+/** How a run goes, as opposed to what it deploys: never part of a release's settings. */
+const RUN_INPUTS = ['timeout', 'rollback-on-failure', 'dry-run', 'kubeconfig'] as const;
+
+/** The settings of a release: each input that shapes what is deployed, as its text was given. */
+export function releaseSettings(
+  source: Parameters<typeof readInputs>[1] = environmentInputs()
+): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const name of Object.keys(FIELDS)) {
+    if ((RUN_INPUTS as readonly string[]).includes(name)) continue;
+    settings[name] = (source?.(name) ?? '').trim();
+  }
+  return settings;
+}
 
 /** Reads every input, then checks the rules that span several of them. */
 export function readDeployInputs(source?: Parameters<typeof readInputs>[1]): DeployInputs {
