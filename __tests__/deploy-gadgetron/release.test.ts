@@ -205,6 +205,37 @@ describe('releases of deploy-gadgetron', () => {
     expect((await record()).revision).toBe(1);
   });
 
+  test('reuse-settings keeps what is given empty, resets what is given as default, and checks given values first', async () => {
+    expect((await deploy({ image: V1, 'min-replicas': '3', 'cpu-request': '1' })).exitCode).toBe(0);
+    const requests = cluster.requests.length;
+    const bad = await deploy({ image: '', 'reuse-settings': 'true', 'min-replicas': 'lots' });
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stdout).toContain("Invalid input 'min-replicas'");
+    expect(cluster.requests.length).toBe(requests);
+
+    const run = await deploy({
+      image: '',
+      'reuse-settings': 'true',
+      'min-replicas': 'default',
+      'cpu-request': ''
+    });
+    expect(run.stdout.split('\n').filter(l => l.startsWith('::error'))).toEqual([]);
+    expect(run.exitCode).toBe(0);
+    const hpa = await cluster.get<KubernetesObject & { spec: { minReplicas: number } }>(
+      'autoscaling/v2',
+      'HorizontalPodAutoscaler',
+      'gadgetron'
+    );
+    expect(hpa?.spec.minReplicas).toBe(1);
+    expect((await record()).settings).toMatchObject({
+      image: V1,
+      'min-replicas': '1',
+      'cpu-request': '1'
+    });
+    expect(run.summary).toMatch(/\| min-replicas \| `1` \| the default \|/);
+    expect(run.summary).toMatch(/\| cpu-request \| `1` \| kept from revision 1 \|/);
+  });
+
   test('a client dry run says it compared nothing', async () => {
     const run = await deploy({ image: V1, 'dry-run': 'client', kubeconfig: '' });
     expect(run.exitCode).toBe(0);

@@ -22,6 +22,8 @@ import {
 } from '../../src/kubernetes/release.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { runTrace } from '../../src/runtime/trace.ts';
+import type { InputSource } from '../../src/inputs/read.ts';
+import type { ResolvedSettings } from './settings.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
 import { headline, highlights } from './headline.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
@@ -47,7 +49,11 @@ const TRACE_ANNOTATIONS: Record<keyof RunTrace, string> = {
 export type Settings = Record<string, string>;
 type GadgetronRelease = Release<Settings>;
 
-export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
+export async function deployGadgetron(
+  inputs: DeployInputs,
+  source: InputSource,
+  resolved?: ResolvedSettings
+): Promise<void> {
   const spec = gadgetronSpec(inputs);
   const objects = renderGadgetron(spec);
   const manifests = writeManifests(spec, objects);
@@ -81,7 +87,8 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
     dryRun,
     rollout: undefined,
     rolledBack: false,
-    previous: plan.release
+    previous: plan.release,
+    settings: resolved
   };
   if (dryRun) {
     core.setOutput('cluster-ip', clusterIp(plan.previewed, spec.name));
@@ -98,7 +105,7 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
   );
   report.rollout = rollout;
   if (rollout.result === 'complete') {
-    const release = await recordRelease(client, spec, plan, changed, trace);
+    const release = await recordRelease(client, spec, plan, changed, trace, source);
     report.release = release;
     core.setOutput('revision', String(release.revision));
     await writeDeploySummary(report);
@@ -344,12 +351,13 @@ async function recordRelease(
   spec: GadgetronSpec,
   plan: Plan,
   changed: boolean,
-  trace: RunTrace
+  trace: RunTrace,
+  source: InputSource
 ): Promise<GadgetronRelease> {
   if (plan.release && !changed) return plan.release;
   const release: GadgetronRelease = {
     revision: (plan.release?.revision ?? 0) + 1,
-    settings: releaseSettings(),
+    settings: releaseSettings(source),
     objects: plan.objects,
     completedAt: new Date().toISOString(),
     ...(Object.keys(trace).length > 0 ? { run: trace } : {})

@@ -7,6 +7,7 @@ import type { RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import type { GadgetronSpec } from '../../src/render/gadgetron.ts';
 import { code, details, facts, inlineCode, table } from '../../src/summary/markdown.ts';
 import { appendSummary } from '../../src/summary/write.ts';
+import type { ResolvedSettings } from './settings.ts';
 import { formatElapsed } from '../../src/runtime/progress.ts';
 
 export interface DeployReport {
@@ -26,6 +27,8 @@ export interface DeployReport {
   previous?: Release<unknown> | undefined;
   /** The release this run recorded (or kept, when it changed nothing). */
   release?: Release<unknown>;
+  /** Where each setting came from, under reuse-settings. */
+  settings?: ResolvedSettings | undefined;
 }
 
 function heading(report: DeployReport): string {
@@ -69,6 +72,7 @@ export function renderDeploySummary(report: DeployReport): string {
 
   const parts = [`## ${heading(report)}`, facts(rows)];
   parts.push(report.rendered ? renderedObjects(report.rendered) : changes(report.diffs));
+  if (report.settings) parts.push(settingOrigins(report.settings));
   if (rollout && rollout.result !== 'complete') {
     const problems = rollout.problems.map(p => [
       p.pod,
@@ -109,6 +113,29 @@ function changes(diffs: readonly ObjectDiff[]): string {
     `### Changes\n\n${table(['Change', 'Kind', 'Name', 'Fields'], rows)}`,
     details('Field by field (live -> rendered)', code(fieldLines.join('\n')))
   ].join('\n\n');
+}
+
+const ORIGIN_TEXT = {
+  given: 'given',
+  release: 'kept from the running release',
+  default: 'the default'
+} as const;
+
+/** Which setting came from where, collapsed: the headline already names what changes. */
+function settingOrigins(settings: ResolvedSettings): string {
+  const rows = Object.entries(settings.values).map(([name, value]) => [
+    name,
+    value === '' ? '(none)' : inlineCode(value),
+    settings.origins[name] === 'release' && settings.fromRevision !== undefined
+      ? `kept from revision ${settings.fromRevision}`
+      : ORIGIN_TEXT[settings.origins[name] ?? 'given']
+  ]);
+  const counts = (['given', 'release', 'default'] as const)
+    .map(o => [o, rows.filter(r => settings.origins[r[0] as string] === o).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([o, n]) => `${n} ${ORIGIN_TEXT[o]}`)
+    .join(', ');
+  return details(`Settings: ${counts}`, table(['Setting', 'Value', 'From'], rows));
 }
 
 export async function writeDeploySummary(report: DeployReport): Promise<void> {
