@@ -224,6 +224,8 @@ describe('deploy-gadgetron against a real API server', () => {
     const run = await deploy({ image: V2, 'min-replicas': '2' });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ image: V2, revision: '2', changed: 'true' });
+    expect(run.summary).toContain('### Still draining');
+    expect(run.summary).toContain(`| ${busy} | ${V1} |`);
 
     // The busy pod is still there, terminating, until its reconstruction ends.
     const pod = await cluster.get('v1', 'Pod', busy);
@@ -257,6 +259,16 @@ describe('deploy-gadgetron against a real API server', () => {
     expect(errors).toContain('previous release (revision 1) was restored');
     expect((await deployment())?.spec?.template.spec?.containers[0]?.image).toBe(V1);
     expect(run.summary).toContain('release revision 1 restored');
+    // The failing pod's log was asked for; a container that never started has none, and the
+    // API server's answer says so (the pod name and the HTTP status, not an invented log).
+    const failing = /Pod (gadgetron-\S+) cannot run/.exec(errors)?.[1] as string;
+    expect(run.stdout).toMatch(
+      new RegExp(`No log of ${failing}: .+, HTTP \\d{3}|Last log lines of ${failing}`)
+    );
+    expect(run.summary).toContain(failing);
+    expect(
+      cluster.requests.some(r => r.verb === 'get' && r.path.endsWith(`/pods/${failing}/log`))
+    ).toBe(true);
   });
 
   test('pods waiting for a new node are progress, not failure', async () => {

@@ -28,6 +28,7 @@ import { writeDeploySummary, type DeployReport } from './summary.ts';
 import { headline, highlights } from './headline.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
 import { followRollout } from '../../src/kubernetes/follow.ts';
+import { drainingPods, logTail, type LogTail } from '../../src/kubernetes/pods.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -108,11 +109,14 @@ export async function deployGadgetron(
     const release = await recordRelease(client, spec, plan, changed, trace, source);
     report.release = release;
     core.setOutput('revision', String(release.revision));
+    report.draining = await draining(client, spec, applied);
     await writeDeploySummary(report);
     return;
   }
 
   reportFailure(rollout);
+  // Before any rollback: it removes the failing pods.
+  report.logs = await failingLogs(client, spec, rollout);
   const previous = plan.release;
   if (inputs['rollback-on-failure'] && (previous || plan.legacyDeployment)) {
     report.restored = await core.group('Roll back', () =>
@@ -409,6 +413,49 @@ function deploymentOf(
 ): V1Deployment | undefined {
   return objects.find(o => o.kind === 'Deployment' && o.metadata?.name === name) as
     V1Deployment | undefined;
+}
+
+/** The old pods still finishing their reconstructions, with their image; best effort. */
+async function draining(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  applied: readonly KubernetesObject[]
+): Promise<{ pod: string; image: string }[]> {
+  const labels = deploymentOf(applied, spec.name)?.spec?.selector.matchLabels;
+  if (!labels) return [];
+  try {
+    const pods = await drainingPods(client, spec.namespace, labels);
+    const found = pods.map(p => ({
+      pod: p.metadata?.name ?? '',
+      image: p.spec?.containers[0]?.image ?? ''
+    }));
+    for (const { pod, image } of found)
+      core.info(`Pod ${pod} (${image}) is draining: it ends when its reconstructions do.`);
+    return found;
+  } catch (error) {
+    core.info(`(could not list draining pods: ${describeApiError(error)})`);
+    return [];
+  }
+}
+
+/** The recent log lines of each pod the rollout could not start, or the API's reason why not. */
+async function failingLogs(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  rollout: Exclude<RolloutOutcome, { result: 'complete' }>
+): Promise<LogTail[]> {
+  const tails: LogTail[] = [];
+  for (const pod of new Set(rollout.problems.map(p => p.pod))) {
+    const container = pod.startsWith(`${spec.name}-storage-`) ? 'storage' : 'gadgetron';
+    const tail = await logTail(client, spec.namespace, pod, container);
+    if ('lines' in tail)
+      core.info(
+        `Last log lines of ${pod}:\n  ${tail.lines.length > 0 ? tail.lines.join('\n  ') : '(empty)'}`
+      );
+    else core.info(`No log of ${pod}: ${tail.unavailable}`);
+    tails.push(tail);
+  }
+  return tails;
 }
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {

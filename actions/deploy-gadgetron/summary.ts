@@ -8,6 +8,7 @@ import type { GadgetronSpec } from '../../src/render/gadgetron.ts';
 import { code, details, facts, inlineCode, table } from '../../src/summary/markdown.ts';
 import { appendSummary } from '../../src/summary/write.ts';
 import type { ResolvedSettings } from './settings.ts';
+import type { LogTail } from '../../src/kubernetes/pods.ts';
 import { formatElapsed } from '../../src/runtime/progress.ts';
 
 export interface DeployReport {
@@ -27,6 +28,10 @@ export interface DeployReport {
   previous?: Release<unknown> | undefined;
   /** The release this run recorded (or kept, when it changed nothing). */
   release?: Release<unknown>;
+  /** Old pods still finishing their reconstructions after a completed rollout. */
+  draining?: readonly { pod: string; image: string }[];
+  /** Recent logs of the pods a failed rollout could not start. */
+  logs?: readonly LogTail[];
   /** Where each setting came from, under reuse-settings. */
   settings?: ResolvedSettings | undefined;
 }
@@ -85,7 +90,20 @@ export function renderDeploySummary(report: DeployReport): string {
       );
     if (rollout.events.length > 0)
       parts.push(`### Recent events\n\n${rollout.events.map(e => `- ${e}`).join('\n')}`);
+    for (const tail of report.logs ?? [])
+      parts.push(
+        'lines' in tail
+          ? details(`Last log lines of ${tail.pod}`, code(tail.lines.join('\n') || '(empty)'))
+          : `No log of ${inlineCode(tail.pod)}: ${tail.unavailable}`
+      );
   }
+  if (report.draining && report.draining.length > 0)
+    parts.push(
+      `### Still draining\n\nThese pods of the previous version finish their reconstructions before they go (at most ${spec.terminationGracePeriodSeconds} s):\n\n${table(
+        ['Pod', 'Image'],
+        report.draining.map(d => [d.pod, d.image])
+      )}`
+    );
   return `${parts.join('\n\n')}\n`;
 }
 
