@@ -6,8 +6,7 @@ describe('the deploy summary of a rollout that did not finish', () => {
   test('tells a pod waiting for a dependency from one that cannot run', () => {
     const text = renderDeploySummary({
       spec: defaultSpec(),
-      applied: [],
-      pruned: [],
+      diffs: [],
       dryRun: false,
       rolledBack: false,
       rollout: {

@@ -123,11 +123,13 @@ describe('renderGadgetron', () => {
     }
   });
 
-  test('labels objects and pods with the image version but keeps it out of selectors', () => {
+  test('labels Deployments and their pods with the image version, nothing else, never selectors', () => {
     const objects = renderGadgetron(defaultSpec());
     for (const object of objects) {
       const app = object.metadata?.labels?.['app.kubernetes.io/name'];
-      expect(object.metadata?.labels?.[VERSION]).toBe(app === 'gadgetron' ? '4.7.2' : 'v0.0.12');
+      expect(object.metadata?.labels?.[VERSION]).toBe(
+        object.kind !== 'Deployment' ? undefined : app === 'gadgetron' ? '4.7.2' : 'v0.0.12'
+      );
       for (const [, labels] of selectors(object)) expect(labels).not.toHaveProperty([VERSION]);
     }
     const template = named<V1Deployment>(objects, 'Deployment', 'gadgetron').spec?.template;

@@ -28,5 +28,6 @@ export const DECLARED_INPUTS = {
   timeout: { required: false, default: '15m' },
   'rollback-on-failure': { required: false, default: 'true' },
   'dry-run': { required: false, default: 'none' },
+  'reuse-settings': { required: false, default: 'false' },
   kubeconfig: { required: false }
 } as const satisfies DeclaredInputs;

@@ -2,19 +2,30 @@ import * as core from '@actions/core';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
-import { memoryLimit, type DeployInputs } from './inputs.ts';
+import { memoryLimit, releaseSettings, type DeployInputs } from './inputs.ts';
 import { renderGadgetron, toYaml, type GadgetronSpec } from '../../src/render/gadgetron.ts';
 import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
-import { applyObjects, type AppliedObject } from '../../src/kubernetes/apply.ts';
+import { applyObjects } from '../../src/kubernetes/apply.ts';
 import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
-import { objectKey } from '../../src/kubernetes/objects.ts';
+import { describeObject, objectKey } from '../../src/kubernetes/objects.ts';
 import { toWire } from '../../src/kubernetes/wire.ts';
 import type { RolloutOutcome } from '../../src/kubernetes/rollout.ts';
 import { retryPolicy } from '../../src/kubernetes/logging.ts';
 import { withRetry } from '../../src/kubernetes/retry.ts';
 import { describeApiError, isNotFound } from '../../src/kubernetes/errors.ts';
+import { diffObject, formatChange, type ObjectDiff } from '../../src/kubernetes/diff.ts';
+import {
+  readRelease,
+  releaseSecret,
+  type Release,
+  type RunTrace
+} from '../../src/kubernetes/release.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
+import { runTrace } from '../../src/runtime/trace.ts';
+import type { InputSource } from '../../src/inputs/read.ts';
+import type { ResolvedSettings } from './settings.ts';
 import { writeDeploySummary, type DeployReport } from './summary.ts';
+import { headline, highlights } from './headline.ts';
 import { ensureNamespace } from '../../src/kubernetes/namespace.ts';
 import { followRollout } from '../../src/kubernetes/follow.ts';
 import { applyDevicePlugin, waitForGpuNodes } from '../../src/kubernetes/device-plugin.ts';
@@ -22,6 +33,7 @@ import { looksLikeCudaImage } from '../../src/render/image.ts';
 
 /** Ten minutes: pulling the plugin's image and its registration with the kubelet take far less. */
 const GPU_NODES_TIMEOUT_MS = 600_000;
+import { drainingPods, logTail, type LogTail } from '../../src/kubernetes/pods.ts';
 
 const MANAGED_TYPES = [
   { apiVersion: 'v1', kind: 'ConfigMap' },
@@ -33,7 +45,21 @@ const MANAGED_TYPES = [
   { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' }
 ];
 
-export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
+/** Annotations that tie an object to the run that last changed it. */
+const TRACE_ANNOTATIONS: Record<keyof RunTrace, string> = {
+  url: 'gadgetron-actions.io/run-url',
+  commit: 'gadgetron-actions.io/commit',
+  actor: 'gadgetron-actions.io/actor'
+};
+
+export type Settings = Record<string, string>;
+type GadgetronRelease = Release<Settings>;
+
+export async function deployGadgetron(
+  inputs: DeployInputs,
+  source: InputSource,
+  resolved?: ResolvedSettings
+): Promise<void> {
   const spec = gadgetronSpec(inputs);
   const objects = renderGadgetron(spec);
   const manifests = writeManifests(spec, objects);
@@ -60,50 +86,70 @@ export async function deployGadgetron(inputs: DeployInputs): Promise<void> {
     await core.group('NVIDIA device plugin', () => installDevicePlugin(client));
   }
 
-  const { applied, pruned, previous } = await core.group('Apply', () =>
-    apply(client, spec, objects, dryRun)
+  const trace = runTrace();
+  const plan = await core.group(dryRun ? 'Compare (dry run)' : 'Compare', () =>
+    compare(client, spec, objects, dryRun, trace)
   );
-  const changed = pruned.length > 0 || applied.some(a => a.change !== 'unchanged');
+  logPlan(spec, plan);
+  const changed = plan.diffs.some(d => d.change !== 'unchanged');
   core.setOutput('changed', String(changed && !dryRun));
-  core.setOutput('cluster-ip', clusterIp(applied, spec.name));
 
   const report: DeployReport = {
     spec,
-    applied,
-    pruned,
+    diffs: plan.diffs,
+    headline: headline(highlights(spec.name, plan.diffs)),
     dryRun,
     rollout: undefined,
-    rolledBack: false
+    rolledBack: false,
+    previous: plan.release,
+    settings: resolved
   };
   if (dryRun) {
+    core.setOutput('cluster-ip', clusterIp(plan.previewed, spec.name));
     core.info('Server-side dry run: nothing was stored.');
     await writeDeploySummary(report);
     return;
   }
 
+  const applied = await core.group('Apply', () => apply(client, spec, plan));
+  core.setOutput('cluster-ip', clusterIp(applied, spec.name));
+
   const rollout = await core.group('Roll out', () =>
-    followRollouts(client, spec, objects, inputs.timeout)
+    followRollouts(client, spec.name, spec.namespace, applied, inputs.timeout)
   );
   report.rollout = rollout;
   if (rollout.result === 'complete') {
-    core.setOutput('revision', revisionOf(rollout.deployment));
+    const release = await recordRelease(client, spec, plan, changed, trace, source);
+    report.release = release;
+    core.setOutput('revision', String(release.revision));
+    report.draining = await draining(client, spec, applied);
     await writeDeploySummary(report);
     return;
   }
 
   reportFailure(rollout);
-  if (inputs['rollback-on-failure'] && previous) {
-    await core.group('Roll back', () => rollBack(client, spec, previous, inputs.timeout));
+  // Before any rollback: it removes the failing pods.
+  report.logs = await failingLogs(client, spec, rollout);
+  const previous = plan.release;
+  if (inputs['rollback-on-failure'] && (previous || plan.legacyDeployment)) {
+    report.restored = await core.group('Roll back', () =>
+      previous
+        ? rollBack(client, spec, previous, inputs.timeout)
+        : rollBackDeployment(client, spec, plan.legacyDeployment as V1Deployment, inputs.timeout)
+    );
     report.rolledBack = true;
     core.setOutput('rolled-back', 'true');
-    core.setOutput('image', previousImage(previous) ?? spec.image);
+    core.setOutput('image', previous?.settings.image ?? legacyImage(plan.legacyDeployment));
+    if (previous) core.setOutput('revision', String(previous.revision));
   }
   await writeDeploySummary(report);
   throw new ActionFailure(
     `Rollout of ${spec.namespace}/${spec.name} ${rollout.result === 'timeout' ? 'timed out' : 'failed'}: ${rollout.summary}` +
       (report.rolledBack
-        ? '. The previous version was restored.'
-        : previous
+        ? previous
+          ? `. The previous release (revision ${previous.revision}) was restored.`
+          : '. The previous version was restored.'
+        : previous || plan.legacyDeployment
           ? ''
           : '. There was no previous version to restore.')
   );
@@ -177,12 +223,11 @@ async function validateOffline(
   core.setOutput('changed', 'false');
   await writeDeploySummary({
     spec,
-    applied: objects.map(object => ({ object, change: 'unchanged' })),
-    pruned: [],
+    diffs: [],
     dryRun: true,
+    rendered: objects,
     rollout: undefined,
-    rolledBack: false,
-    offline: true
+    rolledBack: false
   });
 }
 
@@ -217,29 +262,141 @@ async function requireClaims(client: KubeClient, spec: GadgetronSpec): Promise<v
   }
 }
 
-async function apply(
+interface Plan {
+  /** The rendered objects with the run's trace on those that change, as they will be applied. */
+  readonly objects: KubernetesObject[];
+  /** What the API server answered to a dry-run apply of each. */
+  readonly previewed: KubernetesObject[];
+  readonly diffs: ObjectDiff[];
+  /** Live objects of the instance, before this run. */
+  readonly live: Map<string, KubernetesObject>;
+  readonly release: GadgetronRelease | undefined;
+  /** An instance applied before releases were recorded: only its Deployment can be restored. */
+  readonly legacyDeployment: V1Deployment | undefined;
+}
+
+/**
+ * What applying the rendered objects would change, field by field: each is applied as a dry
+ * run and the answer compared with the live object, so the API server's defaults and admission
+ * take part and only real changes show. The objects that change get the run's trace; the
+ * others keep the trace they carry, so an apply that changes nothing stays a no-op.
+ */
+async function compare(
   client: KubeClient,
   spec: GadgetronSpec,
-  objects: KubernetesObject[],
-  dryRun: boolean
-) {
+  rendered: KubernetesObject[],
+  dryRun: boolean,
+  trace: RunTrace
+): Promise<Plan> {
   const retry = retryPolicy();
   await ensureNamespace(client, spec.namespace, { dryRun, retry });
   const selector = `app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
   const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
-  const previous = live.get(
-    objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })
-  ) as V1Deployment | undefined;
-  // The server checks every object before any is stored: a manifest it refuses (a misspelt
-  // field, an invalid value) leaves the release as it was instead of half applied.
-  if (!dryRun) await applyObjects(client, objects, { dryRun: true, live, retry });
-  const applied = await applyObjects(client, objects, { dryRun, live, retry });
-  for (const { object, change } of applied)
-    core.info(`${change.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
-  const pruned = await prune(client, live, new Set(objects.map(objectKey)), dryRun, retry);
-  for (const object of pruned)
-    core.info(`${'pruned'.padEnd(10)} ${object.kind} ${object.metadata?.name}`);
-  return { applied, pruned, previous };
+  const release = await readRelease<Settings>(client, spec.namespace, spec.name, retry);
+  const kept = rendered.map(object => withTrace(object, traceOf(live.get(objectKey(object)))));
+  const previewed = (await applyObjects(client, kept, { dryRun: true, live, retry })).map(
+    a => a.object
+  );
+  const keep = new Set(rendered.map(objectKey));
+  const diffs: ObjectDiff[] = kept.map((object, i) => {
+    const before = live.get(objectKey(object));
+    const after = previewed[i] as KubernetesObject;
+    if (!before) return { change: 'created', object };
+    const fields = diffObject(before, after);
+    return { change: fields.length > 0 ? 'configured' : 'unchanged', object, fields };
+  });
+  for (const [key, object] of live)
+    if (!keep.has(key)) diffs.push({ change: 'pruned', object: toWire(object) });
+  const objects = kept.map((object, i) =>
+    diffs[i]?.change === 'unchanged' ? object : withTrace(object, trace)
+  );
+  const legacy = release
+    ? undefined
+    : (live.get(
+        objectKey({ kind: 'Deployment', metadata: { name: spec.name, namespace: spec.namespace } })
+      ) as V1Deployment | undefined);
+  return { objects, previewed, diffs, live, release, legacyDeployment: legacy };
+}
+
+function traceOf(object: KubernetesObject | undefined): RunTrace {
+  const annotations = object?.metadata?.annotations ?? {};
+  const trace: Record<string, string> = {};
+  for (const [key, annotation] of Object.entries(TRACE_ANNOTATIONS)) {
+    const value = annotations[annotation];
+    if (value !== undefined) trace[key] = value;
+  }
+  return trace;
+}
+
+function withTrace(object: KubernetesObject, trace: RunTrace): KubernetesObject {
+  const annotations = { ...object.metadata?.annotations };
+  for (const [key, annotation] of Object.entries(TRACE_ANNOTATIONS)) {
+    const value = trace[key as keyof RunTrace];
+    if (value === undefined) delete annotations[annotation];
+    else annotations[annotation] = value;
+  }
+  const { annotations: _old, ...metadata } = object.metadata ?? {};
+  return {
+    ...object,
+    metadata: { ...metadata, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) }
+  };
+}
+
+/** The diff in the log: one line per object, one more per changed field. */
+function logPlan(spec: GadgetronSpec, plan: Plan): void {
+  const line = headline(highlights(spec.name, plan.diffs));
+  if (plan.release) core.info(`Running release: revision ${plan.release.revision}.`);
+  core.info(
+    line ? `Changes: ${line}.` : 'No change to the image, replicas, resources or grace period.'
+  );
+  for (const diff of plan.diffs) {
+    core.info(`${diff.change.padEnd(10)} ${describeObject(diff.object)}`);
+    if (diff.change === 'configured')
+      for (const field of diff.fields) core.info(`           ${formatChange(field)}`);
+  }
+}
+
+async function apply(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  plan: Plan
+): Promise<KubernetesObject[]> {
+  const retry = retryPolicy();
+  const applied = await applyObjects(client, plan.objects, { live: plan.live, retry });
+  const keep = new Set(plan.objects.map(objectKey));
+  const pruned = await prune(client, plan.live, keep, false, retry);
+  core.info(
+    `Applied ${applied.length} objects to ${spec.namespace}${pruned.length > 0 ? `, deleted ${pruned.length}` : ''}.`
+  );
+  return applied.map(a => a.object);
+}
+
+/**
+ * Records the release once its rollout completed. A run that changed nothing keeps the
+ * revision; one that found no record (a first run, or an instance from before records) starts
+ * at 1.
+ */
+async function recordRelease(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  plan: Plan,
+  changed: boolean,
+  trace: RunTrace,
+  source: InputSource
+): Promise<GadgetronRelease> {
+  if (plan.release && !changed) return plan.release;
+  const release: GadgetronRelease = {
+    revision: (plan.release?.revision ?? 0) + 1,
+    settings: releaseSettings(source),
+    objects: plan.objects,
+    completedAt: new Date().toISOString(),
+    ...(Object.keys(trace).length > 0 ? { run: trace } : {})
+  };
+  await applyObjects(client, [releaseSecret(release, spec.namespace, spec.name)], {
+    retry: retryPolicy()
+  });
+  core.info(`Recorded release revision ${release.revision}.`);
+  return release;
 }
 
 /**
@@ -248,40 +405,83 @@ async function apply(
  */
 async function followRollouts(
   client: KubeClient,
-  spec: GadgetronSpec,
-  objects: KubernetesObject[],
+  name: string,
+  namespace: string,
+  objects: readonly KubernetesObject[],
   timeoutMs: number
 ): Promise<RolloutOutcome> {
   const deadline = Date.now() + timeoutMs;
-  const storageName = `${spec.name}-storage`;
-  if (spec.storageServer) {
+  const storageName = `${name}-storage`;
+  if (deploymentOf(objects, storageName)) {
     const storage = await followRollout(
       client,
-      spec.namespace,
+      namespace,
       storageName,
       timeoutMs,
-      matchLabels(objects, storageName)
+      deploymentOf(objects, storageName)?.spec?.selector.matchLabels
     );
     if (storage.result !== 'complete') return storage;
   }
   const remaining = Math.max(1000, deadline - Date.now());
   return followRollout(
     client,
-    spec.namespace,
-    spec.name,
+    namespace,
+    name,
     remaining,
-    matchLabels(objects, spec.name)
+    deploymentOf(objects, name)?.spec?.selector.matchLabels
   );
 }
 
-/** The pod selector of a rendered Deployment (selectors are immutable, so it is the live one). */
-function matchLabels(
-  objects: KubernetesObject[],
+/** A Deployment among the objects (selectors are immutable, so its selector is the live one). */
+function deploymentOf(
+  objects: readonly KubernetesObject[],
   name: string
-): Record<string, string> | undefined {
-  const deployment = objects.find(o => o.kind === 'Deployment' && o.metadata?.name === name) as
+): V1Deployment | undefined {
+  return objects.find(o => o.kind === 'Deployment' && o.metadata?.name === name) as
     V1Deployment | undefined;
-  return deployment?.spec?.selector.matchLabels;
+}
+
+/** The old pods still finishing their reconstructions, with their image; best effort. */
+async function draining(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  applied: readonly KubernetesObject[]
+): Promise<{ pod: string; image: string }[]> {
+  const labels = deploymentOf(applied, spec.name)?.spec?.selector.matchLabels;
+  if (!labels) return [];
+  try {
+    const pods = await drainingPods(client, spec.namespace, labels);
+    const found = pods.map(p => ({
+      pod: p.metadata?.name ?? '',
+      image: p.spec?.containers[0]?.image ?? ''
+    }));
+    for (const { pod, image } of found)
+      core.info(`Pod ${pod} (${image}) is draining: it ends when its reconstructions do.`);
+    return found;
+  } catch (error) {
+    core.info(`(could not list draining pods: ${describeApiError(error)})`);
+    return [];
+  }
+}
+
+/** The recent log lines of each pod the rollout could not start, or the API's reason why not. */
+async function failingLogs(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  rollout: Exclude<RolloutOutcome, { result: 'complete' }>
+): Promise<LogTail[]> {
+  const tails: LogTail[] = [];
+  for (const pod of new Set(rollout.problems.map(p => p.pod))) {
+    const container = pod.startsWith(`${spec.name}-storage-`) ? 'storage' : 'gadgetron';
+    const tail = await logTail(client, spec.namespace, pod, container);
+    if ('lines' in tail)
+      core.info(
+        `Last log lines of ${pod}:\n  ${tail.lines.length > 0 ? tail.lines.join('\n  ') : '(empty)'}`
+      );
+    else core.info(`No log of ${pod}: ${tail.unavailable}`);
+    tails.push(tail);
+  }
+  return tails;
 }
 
 function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>): void {
@@ -294,13 +494,47 @@ function reportFailure(rollout: Exclude<RolloutOutcome, { result: 'complete' }>)
   if (rollout.events.length > 0) core.info(`Recent events:\n  ${rollout.events.join('\n  ')}`);
 }
 
-/** Puts the previous Deployment's pod template back, as `kubectl rollout undo` does. */
+/**
+ * Puts the previous release back whole, as it was applied: every object it had (the autoscaler,
+ * Services, policies and storage server as much as the Deployment), then deletes the objects
+ * the failed run added, then waits for the rollouts. Returns the image restored.
+ */
 async function rollBack(
+  client: KubeClient,
+  spec: GadgetronSpec,
+  previous: GadgetronRelease,
+  timeoutMs: number
+): Promise<string> {
+  const retry = retryPolicy();
+  core.info(`Restoring release revision ${previous.revision} (${previous.settings.image}).`);
+  const objects = [...previous.objects];
+  await applyObjects(client, objects, { retry });
+  const selector = `app.kubernetes.io/instance=${spec.name},app.kubernetes.io/managed-by=gadgetron-actions`;
+  const live = await listInstance(client, spec.namespace, MANAGED_TYPES, selector, retry);
+  const pruned = await prune(client, live, new Set(objects.map(objectKey)), false, retry);
+  for (const object of pruned)
+    core.info(`Deleted ${describeObject(object)}, which the failed run added.`);
+  const outcome = await followRollouts(client, spec.name, spec.namespace, objects, timeoutMs);
+  if (outcome.result !== 'complete') {
+    reportFailure(outcome);
+    throw new ActionFailure(
+      `Rollback of ${spec.namespace}/${spec.name} to revision ${previous.revision} did not complete either: ${outcome.summary}`
+    );
+  }
+  core.info(`Rolled back to release revision ${previous.revision}.`);
+  return previous.settings.image ?? '';
+}
+
+/**
+ * An instance applied before releases were recorded: only the previous Deployment is known, so
+ * its pod template is put back, as `kubectl rollout undo` does.
+ */
+async function rollBackDeployment(
   client: KubeClient,
   spec: GadgetronSpec,
   previous: V1Deployment,
   timeoutMs: number
-): Promise<void> {
+): Promise<string> {
   // The live object is in the client's model shape; applyObjects takes the API's.
   const live = toWire(previous);
   const restored: KubernetesObject = {
@@ -314,7 +548,8 @@ async function rollBack(
     // The replica count belongs to the autoscaler, not to the version being restored.
     spec: { ...live.spec, replicas: undefined }
   } as KubernetesObject;
-  core.info(`Restoring ${previousImage(previous) ?? 'the previous version'}.`);
+  const image = legacyImage(previous);
+  core.info(`No release record: restoring the previous Deployment only (${image}).`);
   await applyObjects(client, [restored], { retry: retryPolicy() });
   const outcome = await followRollout(client, spec.namespace, spec.name, timeoutMs);
   if (outcome.result !== 'complete') {
@@ -323,20 +558,16 @@ async function rollBack(
       `Rollback of ${spec.namespace}/${spec.name} did not complete either: ${outcome.summary}`
     );
   }
-  core.info(`Rolled back to revision ${revisionOf(outcome.deployment)}.`);
+  return image;
 }
 
-function previousImage(deployment: V1Deployment): string | undefined {
-  return deployment.spec?.template.spec?.containers[0]?.image;
+function legacyImage(deployment: V1Deployment | undefined): string {
+  return deployment?.spec?.template.spec?.containers[0]?.image ?? '';
 }
 
-function revisionOf(deployment: V1Deployment): string {
-  return deployment.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? '';
-}
-
-function clusterIp(applied: AppliedObject[], name: string): string {
-  const frontend = applied.find(
-    a => a.object.kind === 'Service' && a.object.metadata?.name === `${name}-frontend`
+function clusterIp(objects: readonly KubernetesObject[], name: string): string {
+  const frontend = objects.find(
+    o => o.kind === 'Service' && o.metadata?.name === `${name}-frontend`
   );
-  return (frontend?.object as V1Service | undefined)?.spec?.clusterIP ?? '';
+  return (frontend as V1Service | undefined)?.spec?.clusterIP ?? '';
 }

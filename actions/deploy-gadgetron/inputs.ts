@@ -1,5 +1,11 @@
 import { DECLARED_INPUTS } from './declared-inputs.ts';
-import { field, readInputs, type InputSource, type InputValues } from '../../src/inputs/read.ts';
+import {
+  environmentInputs,
+  field,
+  readInputs,
+  type InputSource,
+  type InputValues
+} from '../../src/inputs/read.ts';
 import {
   boolean,
   cpuQuantity,
@@ -44,10 +50,41 @@ const FIELDS = {
   timeout: field(duration(), { required: true }),
   'rollback-on-failure': field(boolean, { required: true }),
   'dry-run': field(oneOf('none', 'client', 'server'), { required: true }),
+  'reuse-settings': field(boolean, { required: true }),
   kubeconfig: field(existingFile)
 };
 
 export type DeployInputs = InputValues<typeof FIELDS>;
+
+/**
+ * The inputs that shape what is deployed, as opposed to how a run goes (and to namespace and
+ * name, which say which release it is): a release records them, reuse-settings keeps them.
+ */
+export const SETTING_INPUTS = Object.keys(FIELDS).filter(
+  name =>
+    ![
+      'namespace',
+      'name',
+      'timeout',
+      'rollback-on-failure',
+      'dry-run',
+      'reuse-settings',
+      'kubeconfig'
+    ].includes(name)
+);
+
+/** The settings' text as given, for the release record. */
+export function releaseSettings(source: InputSource = environmentInputs()): Record<string, string> {
+  return Object.fromEntries(SETTING_INPUTS.map(name => [name, (source(name) ?? '').trim()]));
+}
+
+/** Checks the named settings' own values (not the rules between them), throwing InvalidInputs. */
+export function checkSettingInputs(names: readonly string[], source: InputSource): void {
+  const fields = Object.fromEntries(
+    Object.entries(FIELDS).filter(([name]) => names.includes(name))
+  );
+  readInputs(fields, {}, source);
+}
 
 /** Reads every input, then checks the rules that span several of them. */
 export function readDeployInputs(source?: InputSource): DeployInputs {
@@ -120,4 +157,11 @@ function bytes(quantity: string): number {
   const match = /^(\d+)(\D+)$/.exec(quantity);
   if (!match) throw new ValueProblem(`${quantity} is not a memory quantity`, 'memory such as 4Gi');
   return Number(match[1]) * (UNITS[match[2] as string] ?? NaN);
+}
+
+/** Whether reuse-settings asks for the running release's settings (checked on its own first). */
+export function reuseRequested(source: InputSource): boolean {
+  return readInputs({ 'reuse-settings': FIELDS['reuse-settings'] }, DECLARED_INPUTS, source)[
+    'reuse-settings'
+  ];
 }

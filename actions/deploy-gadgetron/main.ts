@@ -1,20 +1,33 @@
 import { runAction } from '../../src/runtime/run.ts';
-import { warnUndeclaredInputs } from '../../src/inputs/read.ts';
+import { environmentInputs, warnUndeclaredInputs } from '../../src/inputs/read.ts';
 import { stopAfterInputCheck } from '../../src/runtime/check-only.ts';
 import { DECLARED_INPUTS } from './declared-inputs.ts';
-import { readDeployInputs } from './inputs.ts';
+import { readDeployInputs, reuseRequested } from './inputs.ts';
 
 /**
  * The action: every input is checked before the heavy modules load, so a bad input fails
- * fast, before any request. Exported for runners that import it (@github/local-action);
- * index.ts calls it under GitHub's runner.
+ * fast, before any request. With reuse-settings, the settings not given come from the running
+ * release first. Exported for runners that import it (@github/local-action); index.ts calls it
+ * under GitHub's runner.
  */
 export async function run(): Promise<void> {
   await runAction(async () => {
     warnUndeclaredInputs(DECLARED_INPUTS);
-    const inputs = readDeployInputs();
-    if (stopAfterInputCheck()) return;
+    let source = environmentInputs();
+    if (stopAfterInputCheck()) {
+      readDeployInputs(source);
+      return;
+    }
+    let resolved;
+    if (reuseRequested(source)) {
+      const { reuseSettings } = await import('./settings.ts');
+      resolved = await reuseSettings(source);
+      const given = source;
+      const values = resolved.values;
+      source = name => (name in values ? values[name] : given(name));
+    }
+    const inputs = readDeployInputs(source);
     const { deployGadgetron } = await import('./deploy.ts');
-    await deployGadgetron(inputs);
+    await deployGadgetron(inputs, source, resolved);
   });
 }

@@ -96,14 +96,15 @@ function setClaim(pod: V1PodSpec, volume: string, claim: string | undefined): vo
   entry.persistentVolumeClaim.claimName = claim;
 }
 
-/** The version label goes on object and pod labels only, never on (immutable) selectors. */
-function setVersionLabel(object: KubernetesObject, version: string | undefined): void {
+/**
+ * The version label goes on a Deployment and its pod template only: on Services, the
+ * autoscaler or policies it would make every image bump rewrite objects that did not change,
+ * and on (immutable) selectors it would make updates impossible.
+ */
+function setVersionLabel(deployment: V1Deployment, version: string | undefined): void {
   if (version === undefined) return;
-  const labelSets = [object.metadata?.labels];
-  if (object.kind === 'Deployment') {
-    labelSets.push((object as V1Deployment).spec?.template.metadata?.labels);
-  }
-  for (const labels of labelSets) if (labels !== undefined) labels[VERSION_LABEL] = version;
+  for (const labels of [deployment.metadata?.labels, deployment.spec?.template.metadata?.labels])
+    if (labels !== undefined) labels[VERSION_LABEL] = version;
 }
 
 /** Storage server address for `-E`: the base's URL with the renamed Service as host. */
@@ -253,9 +254,10 @@ export function renderGadgetron(
     const { name = '', namespace: _namespace, ...metadata } = object.metadata ?? {};
     object.metadata = { name: rename(name), namespace: spec.namespace, ...metadata };
     setInstanceLabel(object, spec.name);
+    if (object.kind !== 'Deployment') continue;
     const app = object.metadata.labels?.[NAME_LABEL];
-    if (app === BASE_NAME) setVersionLabel(object, serverVersion);
-    else if (app === STORAGE_APP) setVersionLabel(object, storageVersion);
+    if (app === BASE_NAME) setVersionLabel(object as V1Deployment, serverVersion);
+    else if (app === STORAGE_APP) setVersionLabel(object as V1Deployment, storageVersion);
   }
   // Array.prototype.sort is stable: the base's order holds within a kind.
   return objects.sort((a, b) => kindRank(a) - kindRank(b));

@@ -9,9 +9,17 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-/** Two-column key/value table, the usual shape of a step's facts. */
+/**
+ * A step's facts as a list of `**Key:** value` lines: a two-column table would need a header
+ * row, and an empty one renders as a blank bar above the facts.
+ */
 export function facts(rows: readonly (readonly [string, string])[]): string {
-  return table(['', ''], rows);
+  return rows.map(([key, value]) => `- **${key}:** ${value.replace(/\r?\n/g, '<br>')}`).join('\n');
+}
+
+/** A collapsed block: the summary stays short, the detail is one click away. */
+export function details(summary: string, body: string): string {
+  return `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`;
 }
 
 export function code(text: string): string {
