@@ -20,18 +20,30 @@ interface Module {
   readonly tests: readonly string[];
   /** The tests need the local Kubernetes cluster (jest's global setup starts or finds one). */
   readonly cluster?: boolean;
+  /**
+   * The tests run an action's bundle: it is rebuilt once from the mutated sources, each mutant
+   * is switched on in the action's process through the environment, and every test runs for
+   * every mutant (coverage is not seen across processes), so only `lines` are mutated.
+   */
+  readonly bundle?: { readonly action: string; readonly module: string; readonly lines: string };
 }
 
 export const MODULES: Record<string, Module> = {
   'src/inputs/parsers.ts': { tests: ['__tests__/inputs/parsers*.test.ts'] },
   'src/azure/cluster-diff.ts': { tests: ['__tests__/azure-client/diff*.test.ts'] },
   'src/azure/literal-diff.ts': { tests: ['__tests__/azure-client/diff*.test.ts'] },
-  'src/kubernetes/rollout-status.ts': { tests: ['__tests__/kubernetes/rollout-status*.test.ts'] },
+  'src/kubernetes/rollout-status.ts': { tests: ['__tests__/kubernetes/rollout-*.test.ts'] },
   'src/azure/teardown.ts': { tests: ['__tests__/azure-client/teardown*.test.ts'] },
   'src/azure/share-quota.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
   'src/azure/storage-spec.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
   'src/ssh/authorized-keys.ts': { tests: ['__tests__/ssh/authorized-keys*.test.ts'] },
-  'src/ssh/sshd-config.ts': { tests: ['__tests__/ssh/sshd-config*.test.ts'] }
+  'src/ssh/sshd-config.ts': { tests: ['__tests__/ssh/sshd-config*.test.ts'] },
+  // The decisions whose mistake is a deployment silently skipped, through the bundled action.
+  'provision-cluster:cluster-diff': {
+    tests: ['__tests__/provision-cluster/change-detection.test.ts'],
+    cluster: true,
+    bundle: { action: 'provision-cluster', module: 'src/azure/cluster-diff.ts', lines: '29-40' }
+  }
 };
 
 interface Equivalent {
@@ -63,7 +75,7 @@ function resolveModule(arg: string): string {
   );
 }
 
-const slug = (module: string): string => module.replace(/^src\//, '').replace(/[/.]/g, '-');
+const slug = (name: string): string => name.replace(/^src\//, '').replace(/[/.:]/g, '-');
 
 /** The source text a mutant replaces. */
 function originalText(mutant: MutantResult): string {
@@ -93,12 +105,21 @@ function score(results: readonly MutantResult[]): Score {
   return { detected, survived, noCoverage, percent: total ? (100 * detected) / total : 100 };
 }
 
-async function run(module: string): Promise<boolean> {
-  const { tests, cluster } = MODULES[module] as Module;
+async function run(name: string): Promise<boolean> {
+  const { tests, cluster, bundle } = MODULES[name] as Module;
+  const module = bundle?.module ?? name;
+  if (cluster && !process.env.GADGETRON_TEST_CLUSTER) {
+    throw new Error(
+      `${name} needs a running cluster: npm run cluster -- up --dir DIR, then export GADGETRON_TEST_CLUSTER=DIR`
+    );
+  }
   mkdirSync(REPORTS, { recursive: true });
-  const base = join(REPORTS, slug(module));
+  const base = join(REPORTS, slug(name));
   const stryker = new Stryker({
-    mutate: [module],
+    mutate: [bundle ? `${module}:${bundle.lines}` : module],
+    ...(bundle
+      ? { buildCommand: `node tools/build.ts ${bundle.action}`, coverageAnalysis: 'off' as const }
+      : {}),
     incrementalFile: relative(root, `${base}.incremental.json`),
     jsonReporter: { fileName: relative(root, `${base}.json`) },
     jest: {
@@ -116,7 +137,7 @@ async function run(module: string): Promise<boolean> {
   const results = await stryker.runMutationTest();
   const mine = results.filter(r => r.fileName === module || relative(root, r.fileName) === module);
   const s = score(mine);
-  const listed = equivalents().filter(e => e.module === module);
+  const listed = equivalents().filter(e => e.module === name);
   const unlisted = [...s.survived, ...s.noCoverage].filter(mutant => {
     const original = originalText({ ...mutant, fileName: module });
     return !listed.some(
@@ -128,10 +149,10 @@ async function run(module: string): Promise<boolean> {
   });
   writeFileSync(
     `${base}.score.json`,
-    `${JSON.stringify({ module, detected: s.detected, survived: s.survived.length, noCoverage: s.noCoverage.length, percent: Number(s.percent.toFixed(2)) }, null, 2)}\n`
+    `${JSON.stringify({ module: name, detected: s.detected, survived: s.survived.length, noCoverage: s.noCoverage.length, percent: Number(s.percent.toFixed(2)) }, null, 2)}\n`
   );
   console.log(
-    `\n${module}: ${s.percent.toFixed(1)} % detected (${s.detected} killed or timed out, ${s.survived.length} survived, ${s.noCoverage.length} not covered)`
+    `\n${name}: ${s.percent.toFixed(1)} % detected (${s.detected} killed or timed out, ${s.survived.length} survived, ${s.noCoverage.length} not covered)`
   );
   for (const mutant of unlisted) {
     console.log(
