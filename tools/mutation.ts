@@ -1,5 +1,6 @@
 // Mutation testing of the modules that make decisions, one module at a time:
 //   npm run mutation -- <module>   e.g. src/inputs/parsers.ts, inputs/parsers or cluster-diff
+//   npm run mutation -- --force <module>   every mutant again, ignoring the kept results
 //   npm run mutation               the scores of the last run of each module
 // Each module is mutated with only the tests that exercise it; results are kept per module in
 // reports/mutation/ so that a re-run only tests the mutants whose code or tests changed.
@@ -36,6 +37,7 @@ export const MODULES: Record<string, Module> = {
   'src/azure/teardown.ts': { tests: ['__tests__/azure-client/teardown*.test.ts'] },
   'src/azure/share-quota.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
   'src/azure/storage-spec.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
+  'src/azure/storage.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
   'src/ssh/authorized-keys.ts': { tests: ['__tests__/ssh/authorized-keys*.test.ts'] },
   'src/ssh/sshd-config.ts': { tests: ['__tests__/ssh/sshd-config*.test.ts'] },
   // The decisions whose mistake is a deployment silently skipped, through the bundled action.
@@ -52,6 +54,8 @@ interface Equivalent {
   /** The source text the mutant replaces. */
   readonly original: string;
   readonly replacement: string;
+  /** Where, when the same text is mutated elsewhere in the module too. */
+  readonly lines?: readonly number[];
   readonly reason: string;
 }
 
@@ -116,6 +120,7 @@ async function run(name: string): Promise<boolean> {
   mkdirSync(REPORTS, { recursive: true });
   const base = join(REPORTS, slug(name));
   const stryker = new Stryker({
+    force,
     mutate: [bundle ? `${module}:${bundle.lines}` : module],
     ...(bundle
       ? { buildCommand: `node tools/build.ts ${bundle.action}`, coverageAnalysis: 'off' as const }
@@ -144,7 +149,8 @@ async function run(name: string): Promise<boolean> {
       e =>
         e.mutator === mutant.mutatorName &&
         e.original.trim() === original.trim() &&
-        e.replacement.trim() === (mutant.replacement ?? '').trim()
+        e.replacement.trim() === (mutant.replacement ?? '').trim() &&
+        (!e.lines || e.lines.includes(mutant.location.start.line))
     );
   });
   writeFileSync(
@@ -178,7 +184,10 @@ function lastScores(): void {
   }
 }
 
-const args = process.argv.slice(2);
+const args = process.argv.slice(2).filter(arg => arg !== '--force');
+// --force tests every mutant again. Stryker keeps a result while the mutant's code and the tests
+// that covered it are unchanged, so a mutant that only a new test detects needs it.
+const force = process.argv.includes('--force');
 if (args.length === 0) {
   lastScores();
 } else {
