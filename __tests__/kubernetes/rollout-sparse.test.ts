@@ -46,6 +46,11 @@ describe('sparse objects', () => {
     });
   });
 
+  test('a deployment whose template has no pod spec yet is assessed too', () => {
+    const bare: V1Deployment = { spec: { selector: {}, template: {} }, status: done };
+    expect(assessRollout(bare, [{}]).state).toBe('complete');
+  });
+
   test('a pod without metadata whose claim is missing is still named', () => {
     const pod: V1Pod = {
       status: {
