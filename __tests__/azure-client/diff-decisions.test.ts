@@ -302,6 +302,13 @@ describe('literal comparison', () => {
     expect(literalDifferences({ a: '[x' }, { a: 'y' }, 'p')).toEqual(['p.a: "y" → "[x"']);
     expect(literalDifferences({ a: 'x]' }, { a: 'y' }, 'p')).toEqual(['p.a: "y" → "x]"']);
     expect(literalDifferences({ a: ['[parameters(1)]'] }, { a: ['y'] }, 'p')).toEqual([]);
+    // One expression makes the whole list depend on parameters.
+    expect(literalDifferences({ a: ['[parameters(1)]', 'x'] }, { a: ['y', 'z'] }, 'p')).toEqual([]);
+  });
+
+  test('a fixed list that ARM does not report is a difference', () => {
+    expect(literalDifferences({ a: ['x'] }, {}, 'p')).toEqual(['p.a: (unset) → ["x"]']);
+    expect(literalDifferences({ a: ['x'] }, { a: 'x' }, 'p')).toEqual(['p.a: "x" → ["x"]']);
   });
 
   test('sameValue: arrays by length and element, objects both ways, other types strictly', () => {
