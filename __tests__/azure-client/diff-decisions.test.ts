@@ -3,7 +3,8 @@
 // the cluster is up to date.
 import { describe, expect, test } from '@jest/globals';
 import type { GenericResource } from '@azure/arm-resources';
-import { clusterDifferences, extraPools } from '../../src/azure/cluster-diff.ts';
+import { clusterDifferences } from '../../src/azure/cluster-diff.ts';
+import { extraPools, poolsToRemove } from '../../src/azure/agent-pools.ts';
 import { desiredPools, type ClusterSpec } from '../../src/azure/cluster-spec.ts';
 import { literalDifferences, sameValue, show } from '../../src/azure/literal-diff.ts';
 import {
@@ -27,6 +28,11 @@ const SPEC: ClusterSpec = {
   maxNodes: 10,
   gpu: false,
   maxGracefulTerminationSec: 3600,
+  nodeOSUpgradeChannel: 'NodeImage',
+  maintenance: { day: 'Sunday', startTime: '01:00', durationHours: 4 },
+  authorizedIpRanges: [],
+  tier: 'Free',
+  disableLocalAccounts: false,
   tags: { team: 'mri' }
 };
 
@@ -41,15 +47,22 @@ function live(spec: ClusterSpec = SPEC): GenericResource & { properties: Json; t
   properties.kubernetesVersion = '1.33';
   properties.currentKubernetesVersion = '1.33.5';
   properties.autoScalerProfile['max-graceful-termination-sec'] = '3600';
-  properties.agentPoolProfiles = desiredPools(spec).map(p => ({
+  // What ARM reports for the settings the template takes as parameters.
+  properties.autoUpgradeProfile.nodeOSUpgradeChannel = 'NodeImage';
+  properties.apiServerAccessProfile = {};
+  delete properties.aadProfile;
+  properties.disableLocalAccounts = false;
+  properties.agentPoolProfiles = desiredPools(spec).map(({ drainTimeoutInMinutes, ...p }) => ({
     ...p,
     count: 2,
-    nodeTaints: [...p.nodeTaints]
+    nodeTaints: [...p.nodeTaints],
+    ...(drainTimeoutInMinutes ? { upgradeSettings: { drainTimeoutInMinutes } } : {})
   }));
   return {
     location: 'West Europe',
     tags: { team: 'mri', 'managed-by': 'gadgetron-actions', 'gadgetron-cluster': 'aks1' },
     identity: { type: 'SystemAssigned' } as GenericResource['identity'],
+    sku: { name: 'Base', tier: 'Free' },
     properties
   };
 }
@@ -167,7 +180,11 @@ describe('identity, sku and kind', () => {
       'kind: "Other" → "Base"'
     ]);
     expect(
-      diff({}, { ...cluster, sku: { name: 'base', tier: 'standard' }, kind: 'base' }, template)
+      diff(
+        { tier: 'Standard' },
+        { ...cluster, sku: { name: 'base', tier: 'standard' }, kind: 'base' },
+        template
+      )
     ).toEqual([]);
   });
 
@@ -245,14 +262,19 @@ describe('agent pools', () => {
     expect(diff({ gpu: true }, cluster)).toEqual([
       'agent pool gpu.nodeTaints: [] → ["sku=gpu:NoSchedule"]'
     ]);
-    expect(extraPools(SPEC, cluster)).toEqual(['gpu']);
+    // The GPU pool is the suite's own: not extra, but removed when no longer asked for.
+    expect(extraPools(SPEC, cluster)).toEqual([]);
+    expect(poolsToRemove(SPEC, cluster)).toEqual(['gpu']);
   });
 
-  test('a pool whose size the template leaves to a parameter is not compared on it', () => {
+  test('a GPU pool of another VM size is reported, so the change is refused before any request', () => {
     // The GPU pool's VM size is not one the spec fixes; AKS reports whatever it runs.
     const cluster = live({ ...SPEC, gpu: true });
     pool(cluster, 'gpu').vmSize = 'Standard_NC6s_v3';
-    expect(diff({ gpu: true }, cluster)).toEqual([]);
+    // Reported, so that the action refuses it before any request (AKS cannot resize a pool).
+    expect(diff({ gpu: true }, cluster)).toEqual([
+      'agent pool gpu.vmSize: "Standard_NC6s_v3" → "Standard_NC4as_T4_v3"'
+    ]);
   });
 
   test('a cluster reporting no pool list has no extra pools', () => {

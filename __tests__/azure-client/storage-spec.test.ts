@@ -42,10 +42,12 @@ describe('storage spec', () => {
         sku: 'Standard_LRS',
         tags: { team: 'mri', 'gadgetron-storage': 'spoofed' }
       },
-      'westeurope'
+      'westeurope',
+      false
     );
     expect(parameters).toEqual({
       accountName: 'gtdata',
+      largeFileShares: false,
       location: 'westeurope',
       skuName: 'Standard_LRS',
       shares: [{ name: 'data', quotaGiB: 100 }],

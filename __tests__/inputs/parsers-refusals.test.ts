@@ -23,7 +23,7 @@ import { field, readInputs, type Parser } from '../../src/inputs/read.ts';
 /** The error an action reports for `raw` given to an input named `value` with this parser. */
 function refusal(parse: Parser<unknown>, raw: string): string {
   try {
-    readInputs({ value: field(parse) }, () => raw);
+    readInputs({ value: field(parse) }, {}, () => raw);
   } catch (error) {
     if (error instanceof InvalidInputs) return error.message;
     throw error;
@@ -34,7 +34,7 @@ function refusal(parse: Parser<unknown>, raw: string): string {
 /** What the action says is accepted when a required input is missing. */
 function acceptedWhenMissing(parse: Parser<unknown>): string {
   try {
-    readInputs({ value: field(parse, { required: true }) }, () => undefined);
+    readInputs({ value: field(parse, { required: true }) }, {}, () => undefined);
   } catch (error) {
     if (error instanceof InvalidInputs) return error.message;
     throw error;
