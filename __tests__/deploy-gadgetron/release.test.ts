@@ -8,6 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
+import { changedKeys, managedObjects, storedState } from './stored.ts';
 import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { waitUntil } from '../../tools/fixtures/scale.ts';
 
@@ -45,56 +46,6 @@ const deploy = (inputs: Record<string, string>, env: Record<string, string> = {}
     { env }
   );
 
-const MANAGED = [
-  ['v1', 'ConfigMap'],
-  ['v1', 'Service'],
-  ['v1', 'PersistentVolumeClaim'],
-  ['apps/v1', 'Deployment'],
-  ['autoscaling/v2', 'HorizontalPodAutoscaler'],
-  ['policy/v1', 'PodDisruptionBudget'],
-  ['networking.k8s.io/v1', 'NetworkPolicy']
-] as const;
-
-async function managedObjects(): Promise<KubernetesObject[]> {
-  const objects: KubernetesObject[] = [];
-  for (const [apiVersion, kind] of MANAGED)
-    for (const object of await cluster.list<KubernetesObject>(apiVersion, kind))
-      if (object.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'gadgetron-actions')
-        objects.push({ ...object, kind });
-  return objects;
-}
-
-/**
- * The stored objects without what controllers change on their own: status, resourceVersion,
- * the Deployment controller's revision, and a Deployment's replica count, which is the
- * autoscaler's to set (it does not scale down again within its stabilisation window).
- */
-async function storedState(): Promise<Record<string, unknown>> {
-  const state: Record<string, unknown> = {};
-  for (const object of await managedObjects()) {
-    const {
-      metadata,
-      status: _status,
-      ...rest
-    } = JSON.parse(JSON.stringify(object)) as {
-      metadata: { labels?: object; annotations?: Record<string, string>; name: string };
-      status?: unknown;
-      spec?: { replicas?: number };
-    };
-    const annotations = { ...metadata.annotations };
-    delete annotations['deployment.kubernetes.io/revision'];
-    if (object.kind === 'Deployment' && rest.spec) delete rest.spec.replicas;
-    state[`${object.kind}/${metadata.name}`] = { labels: metadata.labels, annotations, ...rest };
-  }
-  return state;
-}
-
-function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter(key => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
-    .sort();
-}
-
 async function record(): Promise<{ revision: number; settings: Record<string, string> }> {
   const secret = await cluster.get<V1Secret>('v1', 'Secret', 'gadgetron-release');
   const data = secret?.data?.['release.json.gz'];
@@ -122,7 +73,7 @@ describe('releases of deploy-gadgetron', () => {
     const first = await deploy({ image: V1, 'storage-server': 'false', 'dependencies-claim': '' });
     expect(first.exitCode).toBe(0);
     expect(first.outputs.revision).toBe('1');
-    const before = await storedState();
+    const before = await storedState(cluster);
     expect(Object.keys(before)).not.toContain('Deployment/gadgetron-storage');
 
     // The failed run also turns the storage server on: objects it creates must go again.
@@ -140,28 +91,28 @@ describe('releases of deploy-gadgetron', () => {
     // Deleted objects linger while the garbage collector and finalizers (the claim's
     // protection) finish; wait for that, then compare every stored object.
     await waitUntil(
-      async () => changedKeys(before, await storedState()).length === 0,
+      async () => changedKeys(before, await storedState(cluster)).length === 0,
       60_000,
       'the previous release'
     ).catch(() => {});
-    expect(changedKeys(before, await storedState())).toEqual([]);
-    expect(await storedState()).toEqual(before);
+    expect(changedKeys(before, await storedState(cluster))).toEqual([]);
+    expect(await storedState(cluster)).toEqual(before);
     expect((await record()).revision).toBe(1);
     expect(run.summary).toContain('release revision 1 restored');
   });
 
   test('an image bump changes the Deployment and nothing else, and is recorded as the next revision', async () => {
     expect((await deploy({ image: V1 }, RUN)).exitCode).toBe(0);
-    const before = await storedState();
+    const before = await storedState(cluster);
     const run = await deploy({ image: V2 }, { ...RUN, GITHUB_RUN_ID: '4243' });
     expect(run.exitCode).toBe(0);
     expect(run.outputs).toMatchObject({ revision: '2', changed: 'true' });
-    expect(changedKeys(before, await storedState())).toEqual(['Deployment/gadgetron']);
+    expect(changedKeys(before, await storedState(cluster))).toEqual(['Deployment/gadgetron']);
     const stored = await record();
     expect(stored.revision).toBe(2);
     expect(stored.settings).toMatchObject({ image: V2, 'min-replicas': '1', 'cpu-request': '2' });
     // No object but the Deployments carries the version label.
-    for (const object of await managedObjects()) {
+    for (const object of await managedObjects(cluster)) {
       expect([
         `${object.kind}/${object.metadata?.name}`,
         object.metadata?.labels?.['app.kubernetes.io/version'] !== undefined

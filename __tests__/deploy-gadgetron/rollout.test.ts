@@ -1,14 +1,10 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
-import type {
-  KubernetesObject,
-  V1Deployment,
-  V1NetworkPolicy,
-  V1Pod
-} from '@kubernetes/client-node';
+import type { V1Deployment, V1NetworkPolicy, V1Pod } from '@kubernetes/client-node';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
+import { changedKeys, managedObjects, storedState } from './stored.ts';
 import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
 import { scaleDeployment, waitUntil } from '../../tools/fixtures/scale.ts';
 
@@ -34,76 +30,7 @@ const deploy = (inputs: Record<string, string>) =>
 
 const deployment = () => cluster.get<V1Deployment>('apps/v1', 'Deployment', 'gadgetron');
 
-/**
- * What the action owns of each of its objects: the generation (bumped by any change of the
- * specification) and its field manager's entry (rewritten by any apply that changed a field).
- * Controllers keep writing status (the HPA every sync), so resourceVersions would move anyway.
- */
-async function ownedState(): Promise<Record<string, string>> {
-  const versions: Record<string, string> = {};
-  for (const object of await managedObjects()) {
-    const applied = object.metadata?.managedFields?.filter(
-      f => f.manager === 'gadgetron-actions' && f.operation === 'Apply'
-    );
-    versions[`${object.kind}/${object.metadata?.name}`] = JSON.stringify({
-      generation: object.metadata?.generation,
-      applied
-    });
-  }
-  return versions;
-}
-
-const MANAGED = [
-  ['v1', 'ConfigMap'],
-  ['v1', 'Service'],
-  ['v1', 'PersistentVolumeClaim'],
-  ['apps/v1', 'Deployment'],
-  ['autoscaling/v2', 'HorizontalPodAutoscaler'],
-  ['policy/v1', 'PodDisruptionBudget'],
-  ['networking.k8s.io/v1', 'NetworkPolicy']
-] as const;
-
-/** The action's objects in the namespace (not the API server's, not the test's claims). */
-async function managedObjects(): Promise<KubernetesObject[]> {
-  const objects: KubernetesObject[] = [];
-  for (const [apiVersion, kind] of MANAGED)
-    for (const object of await cluster.list<KubernetesObject>(apiVersion, kind))
-      if (object.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'gadgetron-actions')
-        objects.push({ ...object, kind });
-  return objects;
-}
-
-/**
- * What the stored objects say, without what controllers keep changing on their own (status,
- * resourceVersion, the Deployment controller's revision): equal states mean the same release.
- */
-async function storedState(): Promise<Record<string, unknown>> {
-  const state: Record<string, unknown> = {};
-  for (const object of await managedObjects()) {
-    const {
-      metadata,
-      status: _status,
-      ...rest
-    } = object as KubernetesObject & {
-      status?: unknown;
-    };
-    const annotations = { ...metadata?.annotations };
-    delete annotations['deployment.kubernetes.io/revision'];
-    state[`${object.kind}/${metadata?.name}`] = {
-      labels: metadata?.labels,
-      annotations,
-      ...JSON.parse(JSON.stringify(rest))
-    };
-  }
-  return state;
-}
-
 /** The objects whose stored state differs between two snapshots. */
-function changedKeys(a: Record<string, unknown>, b: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(a), ...Object.keys(b)])]
-    .filter(key => JSON.stringify(a[key]) !== JSON.stringify(b[key]))
-    .sort();
-}
 
 describe('deploy-gadgetron against a real API server', () => {
   test('first deploy applies every object and reports the rollout', async () => {
@@ -119,7 +46,11 @@ describe('deploy-gadgetron against a real API server', () => {
     });
     expect(run.outputs['cluster-ip']).toMatch(/^10\.0\.\d+\.\d+$/);
     expect((await deployment())?.spec?.template.spec?.containers[0]?.image).toBe(V1);
-    const kinds = Object.keys(await ownedState()).map(key => key.split('/')[0]);
+    const kinds = Object.keys(
+      Object.fromEntries(
+        (await managedObjects(cluster)).map(o => [`${o.kind}/${o.metadata?.name}`, o])
+      )
+    ).map(key => key.split('/')[0]);
     expect(new Set(kinds)).toEqual(
       new Set([
         'ConfigMap',
@@ -204,7 +135,7 @@ describe('deploy-gadgetron against a real API server', () => {
 
   test('a second run with the same inputs changes nothing', async () => {
     expect((await deploy({ image: V1 })).exitCode).toBe(0);
-    const before = await storedState();
+    const before = await storedState(cluster);
     const requestsBefore = cluster.requests.length;
     const run = await deploy({ image: V1 });
     expect(run.exitCode).toBe(0);
@@ -212,7 +143,7 @@ describe('deploy-gadgetron against a real API server', () => {
     expect(run.outputs.revision).toBe('1');
     // Controllers write status (the autoscaler's conditions) whenever they like; the action
     // must leave everything else alone.
-    expect(changedKeys(before, await storedState())).toEqual([]);
+    expect(changedKeys(before, await storedState(cluster))).toEqual([]);
     expect(run.summary).toContain('Nothing changed');
     const writes = cluster.requests
       .slice(requestsBefore)

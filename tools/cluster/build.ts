@@ -245,7 +245,7 @@ export async function buildCluster(): Promise<void> {
   const started = Date.now();
   log(
     `building ${stale.map(m => `${m.upstream}@${m.version}`).join(', ')} into ${binDir} ` +
-      '(the first build takes 20-30 minutes on 2 cores)'
+      '(the first build takes 15-25 minutes on 2 cores)'
   );
   for (const module of stale) await build(module);
   log(`all binaries ready in ${elapsed(started)}`);
