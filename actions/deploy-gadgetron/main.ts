@@ -15,7 +15,13 @@ export async function run(): Promise<void> {
     warnUndeclaredInputs(DECLARED_INPUTS);
     let source = environmentInputs();
     if (stopAfterInputCheck()) {
-      readDeployInputs(source);
+      // No cluster to read a release from: a setting reset with `default` is checked as its
+      // default, a kept one (empty) as not given.
+      const given = source;
+      const reuse = reuseRequested(given);
+      readDeployInputs(name =>
+        reuse && given(name)?.trim() === 'default' ? undefined : given(name)
+      );
       return;
     }
     let resolved;
