@@ -145,7 +145,7 @@ async function keepUp(cloud: LocalCloud): Promise<never> {
     lines.push(
       `  Kubernetes API (local cluster, kwok nodes): ${cloud.kube.url}`,
       `  kubeconfig: ${cloud.kube.kubeconfigPath}`,
-      `  e.g.: KUBECONFIG=${cloud.kube.kubeconfigPath} kubectl --namespace gadgetron get deployments,pods,services`
+      `  e.g.: KUBECONFIG=${cloud.kube.kubeconfigPath} .cache/cluster/v1.36.3/bin/kubectl --namespace gadgetron get deployments,pods,services`
     );
   } else {
     lines.push(`  Kubernetes: your cluster (${args.kubeconfig}), namespace gadgetron`);
@@ -156,6 +156,7 @@ async function keepUp(cloud: LocalCloud): Promise<never> {
     process.once('SIGTERM', done);
   });
   await cloud.close();
+  await local?.stop();
   process.exit(failed ? 1 : 0);
 }
 

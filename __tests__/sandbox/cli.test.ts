@@ -9,9 +9,17 @@ import { repoRoot } from '../helpers/actions.ts';
 
 const SANDBOX = join(repoRoot, 'tools', 'sandbox.ts');
 
+/** The sandbox deploys into a namespace named gadgetron: it starts a local cluster of its own. */
+function ownClusterEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.GADGETRON_TEST_CLUSTER;
+  return env;
+}
+
 function sandbox(...args: string[]) {
   return spawnSync(process.execPath, [SANDBOX, ...args], {
     cwd: repoRoot,
+    env: ownClusterEnv(),
     encoding: 'utf8',
     timeout: 170_000
   });
@@ -61,6 +69,7 @@ describe('npm run sandbox', () => {
     const out = mkdtempSync(join(tmpdir(), 'sandbox-out-'));
     const child = spawn(process.execPath, [SANDBOX, '--keep', '--out', out], {
       cwd: repoRoot,
+      env: ownClusterEnv(),
       stdio: ['ignore', 'pipe', 'pipe']
     });
     child.stderr.resume();
