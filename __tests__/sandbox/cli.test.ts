@@ -84,7 +84,7 @@ describe('npm run sandbox', () => {
     try {
       await up;
       const kubeconfig = /kubeconfig: (\S+)\n/.exec(stdout)?.[1] as string;
-      const api = /Kubernetes API \(emulated\): (\S+)/.exec(stdout)?.[1] as string;
+      const api = /Kubernetes API \(local cluster, kwok nodes\): (\S+)/.exec(stdout)?.[1] as string;
       const config = parse(readFileSync(kubeconfig, 'utf8')) as {
         users: { user: { token: string } }[];
       };

@@ -14,18 +14,17 @@ export async function run(): Promise<void> {
   await runAction(async () => {
     warnUndeclaredInputs(DECLARED_INPUTS);
     let source = environmentInputs();
-    if (stopAfterInputCheck()) {
-      // No cluster to read a release from: a setting reset with `default` is checked as its
-      // default, a kept one (empty) as not given.
-      const given = source;
-      const reuse = reuseRequested(given);
-      readDeployInputs(name =>
-        reuse && given(name)?.trim() === 'default' ? undefined : given(name)
-      );
-      return;
-    }
+    // Checked before any request. Without a release at hand, a setting kept from it (empty) or
+    // reset with `default` is checked as not given, that is as its default.
+    const given = source;
+    const reuse = reuseRequested(given);
+    readDeployInputs(name => {
+      const value = given(name);
+      return reuse && ['', 'default'].includes(value?.trim() ?? '') ? undefined : value;
+    });
+    if (stopAfterInputCheck()) return;
     let resolved;
-    if (reuseRequested(source)) {
+    if (reuse) {
       const { reuseSettings } = await import('./settings.ts');
       resolved = await reuseSettings(source);
       const given = source;
