@@ -1,6 +1,6 @@
 import { runAction } from '../../src/runtime/run.ts';
 import { environmentInputs, warnUndeclaredInputs } from '../../src/inputs/read.ts';
-import { stopAfterInputCheck } from '../../src/runtime/check-only.ts';
+import { checkOnly, stopAfterInputCheck } from '../../src/runtime/check-only.ts';
 import { DECLARED_INPUTS } from './declared-inputs.ts';
 import { readDeployInputs, reuseRequested } from './inputs.ts';
 
@@ -14,15 +14,18 @@ export async function run(): Promise<void> {
   await runAction(async () => {
     warnUndeclaredInputs(DECLARED_INPUTS);
     let source = environmentInputs();
-    // Checked before any request. Without a release at hand, a setting kept from it (empty) or
-    // reset with `default` is checked as not given, that is as its default.
     const given = source;
     const reuse = reuseRequested(given);
-    readDeployInputs(name => {
-      const value = given(name);
-      return reuse && ['', 'default'].includes(value?.trim() ?? '') ? undefined : value;
-    });
-    if (stopAfterInputCheck()) return;
+    if (checkOnly()) {
+      // No release at hand here: a setting kept from it (empty) or reset with `default` is
+      // checked as not given, that is as its default.
+      readDeployInputs(name => {
+        const value = given(name);
+        return reuse && ['', 'default'].includes(value?.trim() ?? '') ? undefined : value;
+      });
+      stopAfterInputCheck();
+      return;
+    }
     let resolved;
     if (reuse) {
       const { reuseSettings } = await import('./settings.ts');
