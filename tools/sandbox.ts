@@ -1,4 +1,4 @@
-// npm run sandbox: stand-up → upgrade on a release tag → tear-down, by running the reusable
+// npm run sandbox: stand-up → upgrade on a release tag → status → tear-down, by running the reusable
 // workflows in .github/workflows/ as written, against the local ARM and Kubernetes emulators.
 // Each `uses: ./actions/X` step runs the bundled action as the GitHub runner would.
 // `npm run sandbox -- --help` lists the options.
@@ -88,6 +88,7 @@ async function chain(cloud: LocalCloud): Promise<void> {
       `\nTunnel to Gadgetron${emulatedNote(cloud)}:\n  ${standUp.outputs['ssh-command']}\nknown_hosts:\n  ${(standUp.outputs['known-hosts'] ?? '').split('\n').join('\n  ')}`
     );
     if (args.keep) {
+      await run(cloud, '.github/workflows/status.yml', cluster);
       kept = true;
       return;
     }
@@ -99,6 +100,8 @@ async function chain(cloud: LocalCloud): Promise<void> {
       releaseContext('v4.7.3')
     );
     if (upgrade.ok) await checkUpgrade(cloud, `${REPOSITORY}:4.7.3`, reconstruction);
+    // While the old pod drains: the status shows it, with its reconstruction in flight.
+    await run(cloud, '.github/workflows/status.yml', cluster);
     await reconstruction?.release();
   }
   await run(cloud, '.github/workflows/tear-down.yml', {

@@ -127,6 +127,12 @@ const CASES: [string, string, Record<string, string>, boolean, string?][] = [
       INPUT_IMAGE: 'ghcr.io/example/gadgetron-actions/jumpserver:1.0.0'
     },
     false
+  ],
+  [
+    'status, a log-lines count out of range and a misspelt input',
+    'status',
+    { 'INPUT_LOG-LINES': '0', 'INPUT_JUMPSERVER-NAMES': 'sshd' },
+    false
   ]
 ];
 

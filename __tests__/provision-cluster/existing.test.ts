@@ -94,9 +94,10 @@ describe('provision-cluster with state existing', () => {
     expect(result.summary).not.toContain(token);
 
     expect(result.stdout).toContain('nothing in Azure is changed');
-    expect(result.summary).toContain(`## AKS cluster ${CLUSTER}: credentials`);
-    expect(result.summary).toContain(created.outputs.fqdn as string);
-    expect(result.summary).toContain('nothing in Azure was changed');
+    expect(result.stdout).toContain(`API server ${created.outputs.fqdn as string}`);
+    // The step only hands out credentials, in every job of a workflow that needs them: the
+    // summary belongs to the steps that use them (it would repeat once per job).
+    expect(result.summary).toBe('');
 
     // The post step deletes the kubeconfig, as it does after state present.
     const post = await runAction(sandbox, 'provision-cluster', EXISTING, {

@@ -96,6 +96,32 @@ describe('npm run sandbox', () => {
       expect(response.status).toBe(200);
       expect(stdout).toContain('(emulated address: no jump server listens there)');
       expect(stdout).not.toContain('tear-down');
+
+      // status.yml ran after stand-up: its summary names each Gadgetron pod the cluster runs,
+      // with its image, and the jump server stand-up reported.
+      const pods = (await (
+        await fetch(
+          `${api}/api/v1/namespaces/gadgetron/pods?labelSelector=app.kubernetes.io/component%3Dserver`,
+          { headers: { authorization: `Bearer ${config.users[0]?.user.token}` } }
+        )
+      ).json()) as {
+        items: { metadata: { name: string }; spec: { containers: { image: string }[] } }[];
+      };
+      expect(pods.items.length).toBeGreaterThan(0);
+      const status = readFileSync(join(out, 'status.md'), 'utf8');
+      expect(status).toMatch(/^# status: succeeded/);
+      expect(status).toContain('## Gadgetron gadgetron/gadgetron: healthy');
+      for (const pod of pods.items) {
+        expect(status).toContain(
+          `| ${pod.metadata.name} | ready | \`${pod.spec.containers[0]?.image}\` |`
+        );
+      }
+      const standUp = readFileSync(join(out, 'stand-up.md'), 'utf8');
+      const fingerprints = [...standUp.matchAll(/`(SHA256:[A-Za-z0-9+/]+)`/g)].map(m => m[1]);
+      expect(fingerprints.length).toBeGreaterThan(0);
+      for (const fingerprint of fingerprints) expect(status).toContain(fingerprint as string);
+      const address = /Tunnel to Gadgetron[^\n]*:\n\s+ssh .* gadgetron@(\S+)/.exec(stdout)?.[1];
+      expect(status).toContain(`\`${address}:22\` (load balancer)`);
       const exited = new Promise<number | null>(resolve => child.once('exit', resolve));
       child.kill('SIGINT');
       expect(await exited).toBe(0);

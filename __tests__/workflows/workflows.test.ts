@@ -16,7 +16,9 @@ import type { StandIn } from '../../tools/workflow-runner/index.ts';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const WORKFLOWS = join(ROOT, '.github', 'workflows');
 const EXAMPLES = join(ROOT, 'examples');
-const REUSABLE = ['stand-up.yml', 'update.yml', 'tear-down.yml'];
+const REUSABLE = ['stand-up.yml', 'update.yml', 'tear-down.yml', 'status.yml'];
+/** The workflows that change the cluster: one run at a time per cluster. */
+const CHANGING = ['stand-up.yml', 'update.yml', 'tear-down.yml'];
 
 /** Third-party actions stand in as no-ops: only the checks before running matter here. */
 const STAND_INS: Record<string, StandIn> = {
@@ -64,6 +66,7 @@ describe('workflow files', () => {
     'stand-up.yml',
     'update.yml',
     'tear-down.yml',
+    'status.yml',
     'ci.yml',
     'release.yml',
     'e2e-azure.yml'
@@ -78,7 +81,7 @@ describe('workflow files', () => {
   });
 
   test.each(REUSABLE)(
-    '%s: callable and dispatchable with the same inputs, reduced permissions, one run per cluster',
+    '%s: callable and dispatchable with the same inputs, reduced permissions, one change per cluster at a time',
     async name => {
       const workflow = await load(join(WORKFLOWS, name));
       const call = at(workflow, 'on', 'workflow_call', 'inputs') as Yaml;
@@ -87,10 +90,15 @@ describe('workflow files', () => {
       // GitHub accepts at most 25 workflow_dispatch inputs.
       expect(Object.keys(dispatch).length).toBeLessThanOrEqual(25);
       expect(workflow.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
-      expect(workflow.concurrency).toEqual({
-        group: 'gadgetron-${{ inputs.resource-group }}-${{ inputs.cluster-name }}',
-        'cancel-in-progress': false
-      });
+      // A status only reads: it must not queue behind (or cancel a queued) stand-up or update.
+      expect(workflow.concurrency).toEqual(
+        CHANGING.includes(name)
+          ? {
+              group: 'gadgetron-${{ inputs.resource-group }}-${{ inputs.cluster-name }}',
+              'cancel-in-progress': false
+            }
+          : undefined
+      );
     }
   );
 
@@ -193,6 +201,7 @@ describe('only the cluster job of stand-up.yml changes the cluster', () => {
         'stand-up.yml/gadgetron: existing',
         'stand-up.yml/jumpserver: existing',
         'update.yml/update: existing',
+        'status.yml/status: existing',
         'tear-down.yml/cluster: absent'
       ])
     );
@@ -277,6 +286,29 @@ describe('tear-down.yml deletes the storage account only by its name', () => {
     const result = await checkConfirmation(env);
     expect(result.status).toBe(status);
     expect(result.out).toContain(message);
+  });
+
+  test('the cluster job says in its summary that the storage was kept, and how to delete it', async () => {
+    const jobs = (await load(join(WORKFLOWS, 'tear-down.yml'))).jobs as Yaml;
+    const step = (at(jobs, 'cluster', 'steps') as Yaml[]).find(
+      s => s.name === 'Report the storage kept'
+    );
+    expect(step?.if).toBe('${{ !inputs.delete-storage }}');
+    const dir = await mkdtemp(join(tmpdir(), 'summary-'));
+    const summary = join(dir, 'summary.md');
+    const run = spawnSync('bash', ['-e', '-c', step?.run as string], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        GITHUB_STEP_SUMMARY: summary,
+        STORAGE_RESOURCE_GROUP: 'rg-storage'
+      },
+      encoding: 'utf8'
+    });
+    expect(run.status).toBe(0);
+    const text = await readFile(summary, 'utf8');
+    expect(text).toContain('## Storage kept');
+    expect(text).toContain('resource group `rg-storage` was not deleted');
+    expect(text).toContain('`delete-storage: true`');
   });
 
   test('the storage job confirms with the account name it deletes, which the check made sure is given', async () => {

@@ -3,7 +3,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node';
 import { memoryLimit, releaseSettings, type DeployInputs } from './inputs.ts';
-import { renderGadgetron, toYaml, type GadgetronSpec } from '../../src/render/gadgetron.ts';
+import {
+  gadgetronNames,
+  renderGadgetron,
+  toYaml,
+  type GadgetronSpec
+} from '../../src/render/gadgetron.ts';
 import { connect, type KubeClient } from '../../src/kubernetes/connect.ts';
 import { applyObjects } from '../../src/kubernetes/apply.ts';
 import { listInstance, prune } from '../../src/kubernetes/inventory.ts';
@@ -65,7 +70,10 @@ export async function deployGadgetron(
   const manifests = writeManifests(spec, objects);
   core.setOutput('manifests', manifests);
   core.setOutput('image', spec.image);
-  core.setOutput('service', `${spec.name}-frontend.${spec.namespace}.svc.cluster.local:9002`);
+  core.setOutput(
+    'service',
+    `${gadgetronNames(spec.name).frontend}.${spec.namespace}.svc.cluster.local:9002`
+  );
   core.setOutput('rolled-back', 'false');
   if (spec.resources.gpus > 0 && !looksLikeCudaImage(spec.image)) {
     core.warning(
@@ -411,7 +419,7 @@ async function followRollouts(
   timeoutMs: number
 ): Promise<RolloutOutcome> {
   const deadline = Date.now() + timeoutMs;
-  const storageName = `${name}-storage`;
+  const storageName = gadgetronNames(name).storage;
   if (deploymentOf(objects, storageName)) {
     const storage = await followRollout(
       client,
@@ -567,7 +575,7 @@ function legacyImage(deployment: V1Deployment | undefined): string {
 
 function clusterIp(objects: readonly KubernetesObject[], name: string): string {
   const frontend = objects.find(
-    o => o.kind === 'Service' && o.metadata?.name === `${name}-frontend`
+    o => o.kind === 'Service' && o.metadata?.name === gadgetronNames(name).frontend
   );
   return (frontend as V1Service | undefined)?.spec?.clusterIP ?? '';
 }

@@ -4,6 +4,7 @@
  */
 import type { FieldChange, ObjectDiff } from '../../src/kubernetes/diff.ts';
 import { formatValue } from '../../src/kubernetes/diff.ts';
+import { gadgetronNames } from '../../src/render/gadgetron.ts';
 
 export interface Highlight {
   readonly setting: string;
@@ -59,7 +60,7 @@ export function highlights(instance: string, diffs: readonly ObjectDiff[]): High
     const namer: Namer | undefined =
       kind === 'Deployment' && metadata?.name === instance
         ? serverSetting('gadgetron')
-        : kind === 'Deployment' && metadata?.name === `${instance}-storage`
+        : kind === 'Deployment' && metadata?.name === gadgetronNames(instance).storage
           ? storageSetting
           : kind === 'HorizontalPodAutoscaler'
             ? autoscalerSetting

@@ -45,8 +45,8 @@ import { CLUSTER_TAG, withOwnerTags } from '../../src/azure/tags.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 import { formatElapsed } from '../../src/runtime/progress.ts';
 import {
+  describeCluster,
   writeClusterSummary,
-  writeExistingSummary,
   writeTeardownSummary,
   writeWhatIfSummary
 } from './summary.ts';
@@ -223,13 +223,11 @@ async function useExisting(
   const kubeconfig = await core.group('Credentials', () =>
     fetchCredentials(clients, inputs.identity, resourceGroup, name)
   );
-  await writeExistingSummary({
-    resourceGroup,
-    name,
-    cluster,
-    kubeconfig,
-    elapsed: formatElapsed(Date.now() - started)
-  });
+  // No job summary: this step only hands credentials to the job's next steps, and a reusable
+  // workflow runs it in several jobs; their own summaries say what they did with the cluster.
+  core.info(
+    `Credentials for ${describeCluster(cluster)} in ${kubeconfig} (deleted when the job ends), in ${formatElapsed(Date.now() - started)}.`
+  );
 }
 
 function clusterSpec(inputs: ProvisionInputs): ClusterSpec {

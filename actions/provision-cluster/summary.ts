@@ -22,6 +22,13 @@ function pools(spec: ClusterSpec): string {
   return parts.join('<br>');
 }
 
+/** The cluster in one line for logs: name, version, region and API server. */
+export function describeCluster(cluster: GenericResource): string {
+  const props = (cluster.properties ?? {}) as Record<string, unknown>;
+  const version = String(props.currentKubernetesVersion ?? props.kubernetesVersion ?? '');
+  return `cluster ${cluster.name ?? ''} (Kubernetes ${version}, ${cluster.location ?? ''}, API server ${String(props.fqdn ?? '')})`;
+}
+
 /** What the live cluster says about itself: region, version and endpoints. */
 function clusterFacts(cluster: GenericResource): [string, string][] {
   const props = (cluster.properties ?? {}) as Record<string, unknown>;
@@ -65,29 +72,6 @@ export function renderClusterSummary(report: ClusterReport): string {
 
 export async function writeClusterSummary(report: ClusterReport): Promise<void> {
   await appendSummary(renderClusterSummary(report));
-}
-
-export interface ExistingReport {
-  resourceGroup: string;
-  name: string;
-  cluster: GenericResource;
-  kubeconfig: string;
-  elapsed: string;
-}
-
-/** State existing: the cluster as found, and where its credentials are. */
-export function renderExistingSummary(report: ExistingReport): string {
-  const rows: [string, string][] = [
-    ['Resource group', inlineCode(report.resourceGroup)],
-    ...clusterFacts(report.cluster),
-    kubeconfigFact(report.kubeconfig),
-    ['Took', report.elapsed]
-  ];
-  return `## AKS cluster ${report.name}: credentials\n\n${facts(rows)}\n\nThe cluster was used as it is (state existing): nothing in Azure was changed.\n`;
-}
-
-export async function writeExistingSummary(report: ExistingReport): Promise<void> {
-  await appendSummary(renderExistingSummary(report));
 }
 
 export interface WhatIfReport {

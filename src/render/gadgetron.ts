@@ -49,6 +49,22 @@ const KIND_ORDER = [
   'NetworkPolicy'
 ];
 
+/** The names of an instance's objects that are looked up by name. */
+export function gadgetronNames(name: string): {
+  deployment: string;
+  autoscaler: string;
+  storage: string;
+  frontend: string;
+} {
+  const rename = renamer(name);
+  return {
+    deployment: rename(BASE_NAME),
+    autoscaler: rename(BASE_NAME),
+    storage: rename(`${BASE_NAME}-storage`),
+    frontend: rename(`${BASE_NAME}-frontend`)
+  };
+}
+
 function renamer(name: string): (baseName: string) => string {
   return baseName => {
     if (baseName === BASE_NAME) return name;

@@ -40,6 +40,12 @@ const VERSION_LABEL = 'app.kubernetes.io/version';
 export const CHECKSUM_ANNOTATION = 'gadgetron-actions/config-checksum';
 export const AZURE_INTERNAL_ANNOTATION = 'service.beta.kubernetes.io/azure-load-balancer-internal';
 export const AZURE_DNS_LABEL_ANNOTATION = 'service.beta.kubernetes.io/azure-dns-label-name';
+/**
+ * The public host keys (one `type base64` line each) on the Service, so that whoever can read
+ * the Service can verify the jump server (the status action prints its fingerprints and
+ * known_hosts lines) without reading the Secret that holds the private keys.
+ */
+export const HOST_KEYS_ANNOTATION = 'gadgetron-actions.io/host-keys';
 /** The port users connect to; the Service forwards it to sshd's CONTAINER_PORT. */
 export const SERVICE_PORT = 22;
 
@@ -204,16 +210,19 @@ function configureService(service: V1Service, spec: JumpserverSpec): void {
     delete serviceSpec.loadBalancerSourceRanges;
   }
   if (spec.serviceType === 'ClusterIP') delete serviceSpec.externalTrafficPolicy;
-  const annotations: Record<string, string> = { ...service.metadata?.annotations };
+  const annotations: Record<string, string> = {
+    ...service.metadata?.annotations,
+    [HOST_KEYS_ANNOTATION]: spec.hostKeys
+      .map(key => key.publicKey.trim().split(/\s+/).slice(0, 2).join(' '))
+      .join('\n')
+  };
   if (spec.serviceType === 'LoadBalancer' && spec.internal) {
     annotations[AZURE_INTERNAL_ANNOTATION] = 'true';
   }
   if (spec.serviceType === 'LoadBalancer' && spec.dnsLabel) {
     annotations[AZURE_DNS_LABEL_ANNOTATION] = spec.dnsLabel;
   }
-  if (Object.keys(annotations).length > 0 && service.metadata) {
-    service.metadata.annotations = annotations;
-  }
+  if (service.metadata) service.metadata.annotations = annotations;
 }
 
 function targetRulePeer(peer: TargetPeer): V1NetworkPolicyPeer {

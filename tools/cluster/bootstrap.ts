@@ -4,7 +4,11 @@
  * service account that pods are admitted with.
  */
 import * as k8s from '@kubernetes/client-node';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
 import { DEFAULT_POOLS, nodeOf } from '../../emulators/kubernetes/node-pools.ts';
+import { binaryPath, KWOK_LOGS_CRD } from './build.ts';
+import { dirname, join } from 'node:path';
 
 interface Component {
   readonly name: string;
@@ -43,6 +47,29 @@ async function createIfMissing(call: () => Promise<unknown>): Promise<void> {
     await call();
   } catch (error) {
     if ((error as { code?: number }).code !== 409) throw error;
+  }
+}
+
+/**
+ * kwok's Logs type, before kwok starts watching it: a Logs object names a pod and the file its
+ * container's log is read from, which the API server then serves as the pod's log.
+ */
+export async function installLogsType(kubeconfigPath: string): Promise<void> {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  const crd = parse(
+    readFileSync(join(dirname(binaryPath('kwok')), KWOK_LOGS_CRD), 'utf8')
+  ) as k8s.V1CustomResourceDefinition;
+  await createIfMissing(() => objects.create(crd));
+  const extensions = kc.makeApiClient(k8s.ApiextensionsV1Api);
+  const name = crd.metadata?.name ?? '';
+  for (;;) {
+    const stored = await extensions.readCustomResourceDefinition({ name });
+    if (stored.status?.conditions?.some(c => c.type === 'Established' && c.status === 'True')) {
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
   }
 }
 

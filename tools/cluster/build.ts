@@ -29,6 +29,8 @@ interface GoModule {
   /** Binary name -> package to build. */
   readonly binaries: Readonly<Partial<Record<Binary, string>>>;
   readonly ldflags: readonly string[];
+  /** Files of the upstream module copied next to the binaries: name there -> path in the module. */
+  readonly files?: Readonly<Record<string, string>>;
 }
 
 const KUBERNETES_VERSION_FLAGS = (() => {
@@ -42,6 +44,9 @@ const KUBERNETES_VERSION_FLAGS = (() => {
     `-X ${pkg}.gitTreeState=clean`
   ]);
 })();
+
+/** The CustomResourceDefinition of kwok's Logs, copied from kwok's module by the build. */
+export const KWOK_LOGS_CRD = 'kwok-logs-crd.yaml';
 
 const MODULES: readonly GoModule[] = [
   {
@@ -68,7 +73,9 @@ const MODULES: readonly GoModule[] = [
     upstream: 'sigs.k8s.io/kwok',
     version: KWOK_VERSION,
     binaries: { kwok: 'sigs.k8s.io/kwok/cmd/kwok' },
-    ldflags: []
+    ldflags: [],
+    // kwok serves pods' logs as its Logs objects say; the API server must know their type.
+    files: { [KWOK_LOGS_CRD]: 'kustomize/crd/bases/kwok.x-k8s.io_logs.yaml' }
   }
 ];
 
@@ -189,7 +196,7 @@ async function wrapperModule(module: GoModule): Promise<string> {
 }
 
 function stampOf(module: GoModule): string {
-  return JSON.stringify({ version: module.version, ldflags: module.ldflags });
+  return JSON.stringify({ version: module.version, ldflags: module.ldflags, files: module.files });
 }
 
 function upToDate(module: GoModule): boolean {
@@ -197,8 +204,24 @@ function upToDate(module: GoModule): boolean {
   return (
     existsSync(stamp) &&
     readFileSync(stamp, 'utf8') === stampOf(module) &&
-    Object.keys(module.binaries).every(b => existsSync(join(binDir, b)))
+    [...Object.keys(module.binaries), ...Object.keys(module.files ?? {})].every(b =>
+      existsSync(join(binDir, b))
+    )
   );
+}
+
+/** Copies the module's files the cluster needs from the module cache. */
+async function copyFiles(module: GoModule, dir: string): Promise<void> {
+  if (!module.files) return;
+  const what = `${module.upstream}@${module.version}`;
+  const info = JSON.parse(
+    await go(['mod', 'download', '-json', what], dir, `locating ${what}`)
+  ) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new BuildError(`${what}: ${info.Error ?? 'not in the module cache'}`);
+  for (const [name, path] of Object.entries(module.files)) {
+    // Read and written, not copied: the module cache's files are read-only.
+    writeFileSync(join(binDir, name), readFileSync(join(info.Dir, path)));
+  }
 }
 
 async function build(module: GoModule): Promise<void> {
@@ -233,6 +256,7 @@ async function build(module: GoModule): Promise<void> {
       }
     );
   }
+  await copyFiles(module, dir);
   writeFileSync(join(binDir, `.${module.name}.stamp`), stampOf(module));
   log(`${what}: done in ${elapsed(started)}`);
 }

@@ -22,7 +22,7 @@ import { join, dirname } from 'node:path';
 import { stringify } from 'yaml';
 import { createEmulatorTls } from '../../emulators/arm/tls.ts';
 import { binaryPath, buildCluster, type Binary } from './build.ts';
-import { bootstrap } from './bootstrap.ts';
+import { bootstrap, installLogsType } from './bootstrap.ts';
 
 // Jest's module loader has no import.meta.dirname.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -200,7 +200,12 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
   // One administrator for the tests and the actions; the components use it too.
   writeFileSync(join(pki, 'tokens.csv'), `${token},admin,admin,system:masters\n`, { mode: 0o600 });
 
-  const [etcdPort, peerPort, apiPort] = [await freePort(), await freePort(), await freePort()];
+  const [etcdPort, peerPort, apiPort, kubeletPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort()
+  ];
   const server = `https://127.0.0.1:${apiPort}`;
   const kubeconfigPath = join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfig(server, tls.caPem, token), { mode: 0o600 });
@@ -262,6 +267,8 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
         '--service-cluster-ip-range=10.0.0.0/16',
         '--allow-privileged=true',
         '--profiling=false',
+        // kwok's nodes have no resolvable host names; their kubelet (kwok) is at the address.
+        '--kubelet-preferred-address-types=InternalIP',
         '--v=0'
       ],
       detached
@@ -269,6 +276,7 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
     processes.push(apiserver);
     save();
     await until(apiserver, () => httpsOk(`${server}/readyz`, tls.caPem, token), 240_000);
+    await installLogsType(kubeconfigPath);
 
     log('starting kube-controller-manager, kube-scheduler and kwok');
     const admin = ['--kubeconfig', kubeconfigPath];
@@ -307,9 +315,12 @@ export async function startCluster(options: ClusterOptions): Promise<ClusterStat
           '--manage-all-nodes=false',
           '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
           '--cidr=10.244.0.0/16',
-          '--node-ip=10.224.0.1',
-          '--node-lease-duration-seconds=40',
-          '--server-address='
+          // Every node's kubelet is kwok's server: the API server reaches it there for pods' logs.
+          '--node-ip=127.0.0.1',
+          `--node-port=${kubeletPort}`,
+          `--server-address=127.0.0.1:${kubeletPort}`,
+          '--enable-crds=Logs',
+          '--node-lease-duration-seconds=40'
         ],
         detached
       ),

@@ -6,14 +6,15 @@ import { parse } from 'yaml';
 export const USAGE = `Usage: npm run sandbox -- [options]
 
 Runs the reusable workflows of .github/workflows/ as written, each action from its bundle,
-against a local Azure Resource Manager emulator and a local Kubernetes API emulator: stand-up,
-an upgrade for the release tag v4.7.3 (with a reconstruction held open) and tear-down.
+against a local Azure Resource Manager emulator and a local Kubernetes cluster (a real control
+plane with kwok nodes): stand-up, an upgrade for the release tag v4.7.3 (with a reconstruction
+held open), the status while the old pod drains, and tear-down.
 
 Options:
   --kubeconfig PATH   run the in-cluster part against a real cluster (kind, minikube, AKS)
                       behind the emulated Azure
-  --keep              stop after stand-up and leave the cluster up: prints how to reach it,
-                      runs until Ctrl-C
+  --keep              stop after stand-up and its status and leave the cluster up: prints how
+                      to reach it, runs until Ctrl-C
   --workflow FILE     run your own caller workflow instead (e.g. a copy of examples/*.yml);
                       its uses: OWNER/gadgetron-actions/.github/workflows/NAME@REF run this
                       checkout's .github/workflows/NAME
