@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { join, dirname } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, dirname, relative } from 'node:path';
 import { binaryPath } from '../../tools/cluster/build.ts';
 import { KUBERNETES_VERSION } from '../../tools/cluster/versions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
@@ -10,9 +12,29 @@ import { clusterState } from '../../tools/fixtures/cluster.ts';
 // Jest's module loader has no import.meta.dirname.
 const here = dirname(fileURLToPath(import.meta.url));
 
-// The kustomize bases name their namespace; nothing else in the test run uses it.
-const NAMESPACE = 'gadgetron';
+// The kustomize bases name their namespace (gadgetron), which workflow tests deploy into too:
+// each base is applied through an overlay that moves it into a namespace of this test's own.
+const NAMESPACE = `kubectl-${randomBytes(4).toString('hex')}`;
 const root = join(here, '..', '..');
+const overlays = join(root, '.tmp', NAMESPACE);
+
+/** A kustomization of `base` in NAMESPACE; kustomize wants the base as a relative path. */
+function overlay(base: string): string {
+  const dir = join(overlays, base);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    [
+      'apiVersion: kustomize.config.k8s.io/v1beta1',
+      'kind: Kustomization',
+      `namespace: ${NAMESPACE}`,
+      'resources:',
+      `  - ${relative(dir, join(root, 'manifests', base))}`,
+      ''
+    ].join('\n')
+  );
+  return dir;
+}
 
 function kubectl(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise(resolve => {
@@ -32,6 +54,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await kubectl('delete', 'namespace', NAMESPACE, '--wait=false');
+  rmSync(overlays, { recursive: true, force: true });
 });
 
 describe('the official kubectl of the pinned release against the local cluster', () => {
@@ -47,11 +70,11 @@ describe('the official kubectl of the pinned release against the local cluster',
   });
 
   test('the kustomize bases apply server-side, with the OpenAPI validation kubectl does', async () => {
-    const gadgetron = await kubectl('apply', '--server-side', '-k', 'manifests/gadgetron');
+    const gadgetron = await kubectl('apply', '--server-side', '-k', overlay('gadgetron'));
     expect(gadgetron.stderr).toBe('');
     expect(gadgetron.code).toBe(0);
     expect(gadgetron.stdout).toMatch(/deployment\.apps\/gadgetron serverside-applied/);
-    const jumpserver = await kubectl('apply', '--server-side', '-k', 'manifests/jumpserver');
+    const jumpserver = await kubectl('apply', '--server-side', '-k', overlay('jumpserver'));
     expect(jumpserver.stderr).toBe('');
     expect(jumpserver.code).toBe(0);
     expect(jumpserver.stdout).toMatch(/service\/sshd-jumpserver serverside-applied/);

@@ -53,7 +53,11 @@ describe('stand-up.yml refuses a bad input in its first job', () => {
     const result = await runChainWorkflow(
       cloud,
       'stand-up',
-      standUpInputs('ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2', key),
+      {
+        ...standUpInputs('ghcr.io/gadgetron/gadgetron/ubuntu22.04_rt_nocuda:4.7.2', key),
+        // The test's own namespace: other tests share the local cluster.
+        namespace: cloud.kube?.namespace ?? ''
+      },
       { root: repoRoot }
     );
     expect(result.jobs.check?.result).toBe('success');
