@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import type { V1Node, V1Pod } from '@kubernetes/client-node';
 import { errorAnnotations, runBundledAction } from '../helpers/actions.ts';
 import { createClaims } from '../../tools/fixtures/claims.ts';
-import { useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
+import { clusterState, useCluster, type TestCluster } from '../../tools/fixtures/cluster.ts';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { Installation, JumpserverView } from '../../actions/status/installation.ts';
 import { ed25519Key } from '../jumpserver-action/helpers.ts';
 
@@ -163,6 +167,61 @@ describe('status', () => {
     expect(result.summary).toContain('### Pods not ready');
     expect(result.summary).toContain('error: cannot load gadgetron.xml');
   }, 240_000);
+
+  test('with only the built-in view role: what it may not read is reported as such, the rest as usual', async () => {
+    // A service account bound to `view` in the namespace, signed in with a real token: no
+    // Secrets (the release record), no nodes (cluster scope).
+    const account = 'status-reader';
+    await cluster.core.createNamespacedServiceAccount({
+      namespace: cluster.namespace,
+      body: { metadata: { name: account } }
+    });
+    await cluster.objects.create({
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: account, namespace: cluster.namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: account, namespace: cluster.namespace }]
+    } as never);
+    const { status: issued } = await cluster.core.createNamespacedServiceAccountToken({
+      name: account,
+      namespace: cluster.namespace,
+      body: { spec: { audiences: [], expirationSeconds: 3600 } }
+    });
+    const state = clusterState();
+    const kubeconfig = join(mkdtempSync(join(tmpdir(), 'viewer-')), 'kubeconfig');
+    writeFileSync(
+      kubeconfig,
+      stringify({
+        apiVersion: 'v1',
+        kind: 'Config',
+        clusters: [
+          {
+            name: 'local',
+            cluster: {
+              server: state.server,
+              'certificate-authority-data': readFileSync(state.caCertPath).toString('base64')
+            }
+          }
+        ],
+        users: [{ name: account, user: { token: issued?.token } }],
+        contexts: [{ name: 'local', context: { cluster: 'local', user: account } }],
+        'current-context': 'local'
+      }),
+      { mode: 0o600 }
+    );
+
+    const result = await status({ kubeconfig });
+    expect(result.exitCode).toBe(0);
+    const report = JSON.parse(result.outputs.status ?? '') as Installation;
+    expect(report.release).toEqual({ unreadable: expect.stringMatching(/forbidden/i) });
+    expect(report.pools).toEqual({ unreadable: expect.stringMatching(/nodes is forbidden/) });
+    expect(report.pods.length).toBeGreaterThan(0);
+    expect(report.image).toMatch(/^ghcr\.io\/gadgetron\//);
+    expect(result.outputs.revision).toBe('');
+    expect(result.summary).toMatch(/Release:\*\* record not readable: .*forbidden/i);
+    expect(result.summary).toMatch(/Nodes not readable: .*forbidden/);
+  });
 
   test('an instance that does not exist fails with the namespace and name to check', async () => {
     const result = await status({ name: 'elsewhere' });
