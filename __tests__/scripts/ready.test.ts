@@ -4,7 +4,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from '@jest/globals';
-import { eventually, run } from './run.ts';
+import { eventually, PATIENCE_MS, run } from './run.ts';
 
 // Real sockets on loopback; the script reads the real /proc/net tables.
 const cleanups: (() => void)[] = [];
@@ -28,7 +28,7 @@ async function listen(host: string, ipv6Only = false): Promise<{ server: Server;
 
 async function ready(env: Record<string, string>): Promise<{ code: number | null; out: string }> {
   const running = run('ready.sh', env);
-  const code = await running.exited(10_000);
+  const code = await running.exited(PATIENCE_MS);
   return { code, out: running.output() };
 }
 
@@ -65,7 +65,7 @@ describe('ready.sh', () => {
     const client = connect({ host: '127.0.0.1', port });
     cleanups.push(() => client.destroy());
     await new Promise<void>(resolve => client.once('connect', () => resolve()));
-    expect(await eventually(() => accepted.length === 1, 2000)).toBe(true);
+    expect(await eventually(() => accepted.length === 1, PATIENCE_MS)).toBe(true);
     // Stops listening at once; close's callback would wait for the open connection to end.
     server.close();
     await new Promise(resolve => setImmediate(resolve));
