@@ -168,6 +168,73 @@ describe('podState', () => {
   });
 });
 
+describe('podState on sparse pods, as the API serves them early in their life', () => {
+  test('a pod with no status yet is not ready; one just accepted is starting', () => {
+    expect(podState({})).toEqual({ kind: 'not ready' });
+    expect(podState({ status: { phase: 'Pending' } })).toEqual({
+      kind: 'starting',
+      detail: 'creating containers'
+    });
+  });
+
+  test('only the PodScheduled condition says whether the pod waits for a node', () => {
+    expect(
+      podState(
+        pod({
+          conditions: [
+            { type: 'Ready', status: 'False' },
+            { type: 'PodScheduled', status: 'True' }
+          ],
+          containers: [{ ...running, ready: false }]
+        })
+      )
+    ).toEqual({ kind: 'not ready' });
+    expect(
+      podState(pod({ conditions: [{ type: 'Ready', status: 'True' }], containers: [running] }))
+    ).toEqual({ kind: 'ready' });
+    expect(
+      podState(pod({ phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False' }] }))
+    ).toEqual({ kind: 'unschedulable', detail: '' });
+  });
+
+  test('container statuses without a state, or without init containers, are read as such', () => {
+    expect(
+      podState(pod({ conditions: READY, containers: [{ name: 'gadgetron', ready: true }] }))
+    ).toEqual({ kind: 'ready' });
+    expect(
+      podState({
+        status: {
+          phase: 'Running',
+          conditions: READY as V1PodCondition[],
+          containerStatuses: [running as V1ContainerStatus]
+        }
+      })
+    ).toEqual({ kind: 'ready' });
+  });
+
+  test('a waiting container with no reason is failing as Waiting; a terminated one keeps its reason', () => {
+    expect(
+      podState(
+        pod({ conditions: READY, containers: [{ name: 'gadgetron', state: { waiting: {} } }] })
+      )
+    ).toEqual({ kind: 'failing', reason: 'Waiting', detail: 'gadgetron: ' });
+    const terminated = (reason?: string) =>
+      podState(
+        pod({
+          conditions: READY,
+          containers: [
+            {
+              name: 'gadgetron',
+              state: { terminated: { exitCode: 137, ...(reason ? { reason } : {}) } }
+            }
+          ]
+        })
+      );
+    expect(terminated('OOMKilled')).toMatchObject({ kind: 'failing', reason: 'OOMKilled' });
+    expect(terminated()).toMatchObject({ kind: 'failing', reason: 'Error' });
+  });
+});
+
 describe('reconstructionsInFlight', () => {
   const line = (state: string) =>
     `11-30 12:00:00.000 INFO [Server.cpp:57] Connection state: [${state}]`;
