@@ -62,6 +62,44 @@ describe('share quotas', () => {
       'Share gtdata holds 150.5 GiB; its quota cannot shrink from 1024 GiB to 100 GiB. Ask for at least 151 GiB, or remove data first.'
     ]);
   });
+
+  test('a quota may shrink to exactly the data it holds, not a byte less', () => {
+    const at = planShares(
+      [{ name: 'gtdata', quotaGiB: 2 }],
+      [{ name: 'gtdata', quotaGiB: 10, usageBytes: 2 * GIB }]
+    );
+    expect(at.refusals).toEqual([]);
+    expect(at.changes.map(describeShareChange)).toEqual([
+      'gtdata: shrinks from 10 to 2 GiB (2 GiB used)'
+    ]);
+    const above = planShares(
+      [{ name: 'gtdata', quotaGiB: 2 }],
+      [{ name: 'gtdata', quotaGiB: 10, usageBytes: 2 * GIB + 1 }]
+    );
+    expect(above.changes).toEqual([]);
+    expect(above.refusals).toEqual([
+      'Share gtdata holds 2 GiB; its quota cannot shrink from 10 GiB to 2 GiB. Ask for at least 2 GiB, or remove data first.'
+    ]);
+  });
+
+  test('usage is shown to the hundredth of a GiB; an unreported usage counts as empty', () => {
+    const { changes, refusals } = planShares(
+      [
+        { name: 'a', quotaGiB: 5 },
+        { name: 'b', quotaGiB: 1 }
+      ],
+      [
+        { name: 'other', quotaGiB: 5, usageBytes: 0 },
+        { name: 'a', quotaGiB: 10, usageBytes: 1.237 * GIB },
+        { name: 'b', quotaGiB: 3, usageBytes: undefined }
+      ]
+    );
+    expect(refusals).toEqual([]);
+    expect(changes.map(describeShareChange)).toEqual([
+      'a: shrinks from 10 to 5 GiB (1.24 GiB used)',
+      'b: shrinks from 3 to 1 GiB (0 GiB used)'
+    ]);
+  });
 });
 
 describe('storage account', () => {
