@@ -40,6 +40,8 @@ export const MODULES: Record<string, Module> = {
   'src/azure/storage.ts': { tests: ['__tests__/azure-client/storage*.test.ts'] },
   'src/ssh/authorized-keys.ts': { tests: ['__tests__/ssh/authorized-keys*.test.ts'] },
   'src/ssh/sshd-config.ts': { tests: ['__tests__/ssh/sshd-config*.test.ts'] },
+  'src/kubernetes/diff.ts': { tests: ['__tests__/kubernetes/diff.test.ts'] },
+  'src/kubernetes/release.ts': { tests: ['__tests__/kubernetes/release.test.ts'] },
   // The decisions whose mistake is a deployment silently skipped, through the bundled action.
   'provision-cluster:cluster-diff': {
     tests: ['__tests__/provision-cluster/change-detection.test.ts'],
