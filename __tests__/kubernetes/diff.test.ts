@@ -45,7 +45,7 @@ describe('comparable', () => {
   test('keeps what an object says: labels, annotations but the revision, and its spec', () => {
     expect(comparable(deployment())).toEqual({
       metadata: { labels: { app: 'gadgetron' }, annotations: { note: 'kept' } },
-      spec: deployment().spec
+      spec: (deployment() as { spec?: unknown }).spec
     } as unknown as Record<string, unknown>);
   });
 
