@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
-import type { StorageManagementClient } from '@azure/arm-storage';
-import { accountKey, deleteAccount, liveShares } from '../../src/azure/storage.ts';
+import { StorageManagementClient } from '@azure/arm-storage';
+import type { ArmClients } from '../../src/azure/clients.ts';
+import { accountKey, deleteAccount, liveShares, storageClient } from '../../src/azure/storage.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
 
 /** An SDK error as the ARM clients throw it. */
@@ -34,6 +35,19 @@ function fakeClient(calls: Record<string, (...args: unknown[]) => unknown>): {
 
 afterEach(() => {
   jest.restoreAllMocks();
+});
+
+test('a storage client is built from the ARM clients', () => {
+  const client = storageClient({
+    subscriptionId: '00000000-0000-4000-8000-000000000009',
+    credential: { getToken: async () => null },
+    endpoints: {
+      resourceManager: 'https://management.example.test',
+      authorityHost: 'https://login.example.test'
+    }
+  } as unknown as ArmClients);
+  expect(client).toBeInstanceOf(StorageManagementClient);
+  expect(typeof client.fileShares.get).toBe('function');
 });
 
 describe('live shares', () => {

@@ -173,6 +173,25 @@ describe('diffObject', () => {
         ])
       )
     ).toEqual([{ path: 'spec.env[1].value', before: '2', after: '3' }]);
+    // A list that gains a second item of the same name is one change.
+    expect(
+      diffObject(env([{ name: 'A', value: '1' }]), env([{ name: 'A' }, { name: 'A' }]))
+    ).toEqual([
+      {
+        path: 'spec.env',
+        before: [{ name: 'A', value: '1' }],
+        after: [{ name: 'A' }, { name: 'A' }]
+      }
+    ]);
+    expect(
+      diffObject(env([{ name: 'A' }, { name: 'A' }]), env([{ name: 'A', value: '1' }]))
+    ).toEqual([
+      {
+        path: 'spec.env',
+        before: [{ name: 'A' }, { name: 'A' }],
+        after: [{ name: 'A', value: '1' }]
+      }
+    ]);
     // Items that are not objects, or whose name is not text, neither.
     expect(diffObject(env(['a', 'b']), env(['a', 'c']))).toEqual([
       { path: 'spec.env[1]', before: 'b', after: 'c' }
