@@ -1,8 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { ApiException } from '@kubernetes/client-node';
 import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
-import { randomBytes } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { createHash, randomBytes } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { KubeClient } from '../../src/kubernetes/connect.ts';
 import {
   RELEASE_TYPE,
@@ -78,6 +78,40 @@ describe('the release record as a Secret', () => {
   });
 });
 
+describe('the size limit', () => {
+  const LIMIT = 900 * 1024;
+  let text = '';
+  let block = Buffer.from('release');
+  while (text.length < 1_300_000) {
+    block = createHash('sha512').update(block).digest();
+    text += block.toString('base64');
+  }
+  const withNoise = (length: number): Release => ({
+    ...RELEASE,
+    settings: { noise: text.slice(0, length) }
+  });
+  const packedSize = (release: Release): number => gzipSync(JSON.stringify(release)).length;
+
+  test('a record of exactly the limit compressed is kept; one byte more is refused', () => {
+    // The shortest noise whose record reaches the limit: the size grows a byte at a time.
+    let low = 0;
+    let high = text.length;
+    while (low < high) {
+      const middle = Math.floor((low + high) / 2);
+      if (packedSize(withNoise(middle)) < LIMIT) low = middle + 1;
+      else high = middle;
+    }
+    expect(packedSize(withNoise(low))).toBe(LIMIT);
+    const secret = releaseSecret(withNoise(low), 'gt', 'mri') as V1Secret;
+    expect(Buffer.from(secret.data!['release.json.gz']!, 'base64')).toHaveLength(LIMIT);
+    let over = low + 1;
+    while (packedSize(withNoise(over)) === LIMIT) over++;
+    expect(() => releaseSecret(withNoise(over), 'gt', 'mri')).toThrow(
+      `above the ${LIMIT} an object may hold`
+    );
+  });
+});
+
 describe('reading the release record', () => {
   test('gives back the release that was written, from the instance namespace', async () => {
     const { kube, asked } = client(releaseSecret(RELEASE, 'gt', 'mri') as V1Secret);
@@ -85,13 +119,16 @@ describe('reading the release record', () => {
     expect(asked).toEqual([{ name: 'mri-release', namespace: 'gt' }]);
   });
 
-  test('a passing failure of the API server is retried', async () => {
+  test('a passing failure of the API server is retried, saying what is retried', async () => {
     const { kube, asked } = client(
       apiError(503, 'unavailable'),
       releaseSecret(RELEASE, 'gt', 'mri') as V1Secret
     );
-    expect(await readRelease(kube, 'gt', 'mri', NO_WAIT)).toEqual(RELEASE);
+    const retried: string[] = [];
+    const policy = { ...NO_WAIT, onRetry: (what: string) => void retried.push(what) };
+    expect(await readRelease(kube, 'gt', 'mri', policy)).toEqual(RELEASE);
     expect(asked).toHaveLength(2);
+    expect(retried).toEqual(['read the release record of mri']);
   });
 
   test('an instance that never had a release has no record', async () => {
