@@ -402,4 +402,13 @@ describe('settings ARM leaves out when they have their default', () => {
       })
     ).toEqual([expect.stringMatching(/^maintenance configuration a: .*"\+01:00".* → .*"\+00:00"/)]);
   });
+
+  test('a drain timeout ARM reports for a pool the spec sets none for is no difference', () => {
+    const cluster = live();
+    const pools = cluster.properties.agentPoolProfiles as Json[];
+    const without = pools.filter(p => p.upgradeSettings === undefined);
+    expect(without.length).toBeGreaterThan(0);
+    for (const pool of without) pool.upgradeSettings = { drainTimeoutInMinutes: 30 };
+    expect(diff({}, cluster)).toEqual([]);
+  });
 });
