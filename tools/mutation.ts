@@ -42,6 +42,8 @@ export const MODULES: Record<string, Module> = {
   'src/ssh/sshd-config.ts': { tests: ['__tests__/ssh/sshd-config*.test.ts'] },
   'actions/status/pod-state.ts': { tests: ['__tests__/status/pod-state.test.ts'] },
   'actions/status/reconstructions.ts': { tests: ['__tests__/status/pod-state.test.ts'] },
+  'src/kubernetes/diff.ts': { tests: ['__tests__/kubernetes/diff.test.ts'] },
+  'src/kubernetes/release.ts': { tests: ['__tests__/kubernetes/release.test.ts'] },
   // The decisions whose mistake is a deployment silently skipped, through the bundled action.
   'provision-cluster:cluster-diff': {
     tests: ['__tests__/provision-cluster/change-detection.test.ts'],

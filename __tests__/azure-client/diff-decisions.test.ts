@@ -3,7 +3,7 @@
 // the cluster is up to date.
 import { describe, expect, test } from '@jest/globals';
 import type { GenericResource } from '@azure/arm-resources';
-import { clusterDifferences } from '../../src/azure/cluster-diff.ts';
+import { clusterDifferences, maintenanceDifferences } from '../../src/azure/cluster-diff.ts';
 import { extraPools, poolsToRemove } from '../../src/azure/agent-pools.ts';
 import { desiredPools, type ClusterSpec } from '../../src/azure/cluster-spec.ts';
 import { literalDifferences, sameValue, show } from '../../src/azure/literal-diff.ts';
@@ -345,5 +345,70 @@ describe('literal comparison', () => {
     expect(sameValue([], {})).toBe(false);
     expect(show(undefined)).toBe('(unset)');
     expect(show(null)).toBe('null');
+  });
+});
+
+describe('settings ARM leaves out when they have their default', () => {
+  test('no tier reported is the Free tier', () => {
+    const noTier = { ...live(), sku: { name: 'Base' } };
+    expect(diff({}, noTier)).toEqual([]);
+    expect(diff({ tier: 'Standard' }, noTier)).toEqual(['sku.tier: "Free" → "Standard"']);
+    const { sku: _sku, ...noSku } = live();
+    expect(diff({}, noSku)).toEqual(['sku.name: (unset) → "Base"']);
+  });
+
+  test('no node OS upgrade channel reported is NodeImage', () => {
+    const cluster = live();
+    delete cluster.properties.autoUpgradeProfile.nodeOSUpgradeChannel;
+    expect(diff({}, cluster)).toEqual([]);
+  });
+
+  test('local accounts not reported are enabled', () => {
+    const cluster = live();
+    delete cluster.properties.disableLocalAccounts;
+    expect(diff({}, cluster)).toEqual([]);
+    expect(diff({ disableLocalAccounts: true }, cluster)).toEqual([
+      'properties.disableLocalAccounts: false → true'
+    ]);
+  });
+
+  test('authorized IP ranges are compared as sets; ranges on a cluster that should have none differ', () => {
+    const cluster = live();
+    cluster.properties.apiServerAccessProfile = {
+      authorizedIPRanges: ['10.0.0.0/8', '1.2.3.4/32']
+    };
+    expect(diff({ authorizedIpRanges: ['1.2.3.4/32', '10.0.0.0/8'] }, cluster)).toEqual([]);
+    expect(diff({ authorizedIpRanges: ['10.0.0.0/8', '1.2.3.4/32'] }, cluster)).toEqual([]);
+    expect(diff({}, cluster)).toEqual([
+      'properties.apiServerAccessProfile.authorizedIPRanges: ["1.2.3.4/32","10.0.0.0/8"] → []'
+    ]);
+  });
+
+  test('a maintenance window without an offset is in UTC; a configuration without a window is missing', () => {
+    const window = {
+      schedule: { weekly: { dayOfWeek: 'Sunday', intervalWeeks: 1 } },
+      durationHours: 4,
+      startTime: '01:00'
+    };
+    expect(
+      maintenanceDifferences(SPEC, { a: { properties: { maintenanceWindow: window } } })
+    ).toEqual([]);
+    expect(maintenanceDifferences(SPEC, { a: { properties: {} } })).toEqual([
+      'maintenance configuration a: missing'
+    ]);
+    expect(
+      maintenanceDifferences(SPEC, {
+        a: { properties: { maintenanceWindow: { ...window, utcOffset: '+01:00' } } }
+      })
+    ).toEqual([expect.stringMatching(/^maintenance configuration a: .*"\+01:00".* → .*"\+00:00"/)]);
+  });
+
+  test('a drain timeout ARM reports for a pool the spec sets none for is no difference', () => {
+    const cluster = live();
+    const pools = cluster.properties.agentPoolProfiles as Json[];
+    const without = pools.filter(p => p.upgradeSettings === undefined);
+    expect(without.length).toBeGreaterThan(0);
+    for (const pool of without) pool.upgradeSettings = { drainTimeoutInMinutes: 30 };
+    expect(diff({}, cluster)).toEqual([]);
   });
 });

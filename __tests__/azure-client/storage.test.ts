@@ -7,7 +7,7 @@ import {
   storageParameters,
   type StorageSpec
 } from '../../src/azure/storage-spec.ts';
-import { accountDifferences } from '../../src/azure/storage.ts';
+import { accountDifferences, largeFileSharesEnabled } from '../../src/azure/storage.ts';
 import { MOUNT_OPTIONS, storageObjects } from '../../src/azure/storage-kubernetes.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import { ActionFailure } from '../../src/runtime/failure.ts';
@@ -60,6 +60,44 @@ describe('share quotas', () => {
     );
     expect(refusals).toEqual([
       'Share gtdata holds 150.5 GiB; its quota cannot shrink from 1024 GiB to 100 GiB. Ask for at least 151 GiB, or remove data first.'
+    ]);
+  });
+
+  test('a quota may shrink to exactly the data it holds, not a byte less', () => {
+    const at = planShares(
+      [{ name: 'gtdata', quotaGiB: 2 }],
+      [{ name: 'gtdata', quotaGiB: 10, usageBytes: 2 * GIB }]
+    );
+    expect(at.refusals).toEqual([]);
+    expect(at.changes.map(describeShareChange)).toEqual([
+      'gtdata: shrinks from 10 to 2 GiB (2 GiB used)'
+    ]);
+    const above = planShares(
+      [{ name: 'gtdata', quotaGiB: 2 }],
+      [{ name: 'gtdata', quotaGiB: 10, usageBytes: 2 * GIB + 1 }]
+    );
+    expect(above.changes).toEqual([]);
+    expect(above.refusals).toEqual([
+      'Share gtdata holds 2 GiB; its quota cannot shrink from 10 GiB to 2 GiB. Ask for at least 2 GiB, or remove data first.'
+    ]);
+  });
+
+  test('usage is shown to the hundredth of a GiB; an unreported usage counts as empty', () => {
+    const { changes, refusals } = planShares(
+      [
+        { name: 'a', quotaGiB: 5 },
+        { name: 'b', quotaGiB: 1 }
+      ],
+      [
+        { name: 'other', quotaGiB: 5, usageBytes: 0 },
+        { name: 'a', quotaGiB: 10, usageBytes: 1.237 * GIB },
+        { name: 'b', quotaGiB: 3, usageBytes: undefined }
+      ]
+    );
+    expect(refusals).toEqual([]);
+    expect(changes.map(describeShareChange)).toEqual([
+      'a: shrinks from 10 to 5 GiB (1.24 GiB used)',
+      'b: shrinks from 3 to 1 GiB (0 GiB used)'
     ]);
   });
 });
@@ -117,6 +155,68 @@ describe('storage account', () => {
         { name: 'gtdata', quotaGiB: 1024 }
       ]
     });
+  });
+});
+
+describe('account differences', () => {
+  const template = loadTemplate('storage');
+  const resource = templateResource(template, 'Microsoft.Storage/storageAccounts');
+  const live: GenericResource = {
+    kind: 'StorageV2',
+    sku: { name: 'Standard_LRS' },
+    tags: { 'managed-by': 'gadgetron-actions', 'gadgetron-storage': 'gtdata01' },
+    properties: {
+      minimumTlsVersion: 'TLS1_2',
+      allowBlobPublicAccess: false,
+      supportsHttpsTrafficOnly: true,
+      allowSharedKeyAccess: true
+    }
+  };
+
+  test('another SKU of the same kind is a difference; the case of its name is not', () => {
+    expect(accountDifferences(SPEC, resource, { ...live, sku: { name: 'standard_lrs' } })).toEqual(
+      []
+    );
+    expect(accountDifferences({ ...SPEC, sku: 'Standard_ZRS' }, resource, live)).toEqual([
+      'sku: Standard_LRS → Standard_ZRS'
+    ]);
+    expect(accountDifferences(SPEC, resource, { ...live, sku: undefined })).toEqual([
+      'sku:  → Standard_LRS'
+    ]);
+  });
+
+  test('an account without the owner tags, or of another storage name, is to be tagged', () => {
+    const wanted = '{"managed-by":"gadgetron-actions","gadgetron-storage":"gtdata01"}';
+    expect(accountDifferences(SPEC, resource, { ...live, tags: undefined })).toEqual([
+      `tags: {} → ${wanted}`
+    ]);
+    const other = { 'managed-by': 'gadgetron-actions', 'gadgetron-storage': 'other' };
+    expect(accountDifferences(SPEC, resource, { ...live, tags: other })).toEqual([
+      `tags: ${JSON.stringify(other)} → ${wanted}`
+    ]);
+  });
+
+  test('a change of kind is refused with what to keep', () => {
+    expect(() => accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, live)).toThrow(
+      'Storage account gtdata01 is a StorageV2 account; sku Premium_LRS needs a FileStorage account, and an account cannot change kind. Keep sku Standard_LRS or choose another storage-account.'
+    );
+    expect(() =>
+      accountDifferences({ ...SPEC, sku: 'Premium_LRS' }, resource, { ...live, sku: undefined })
+    ).toThrow('Keep sku  or choose another storage-account.');
+  });
+
+  test('large file shares already on (in any case) are kept, not asked for again', () => {
+    const big = { ...SPEC, shares: [{ name: 'gtdata', quotaGiB: 6144 }] };
+    const on = (state: string): GenericResource => ({
+      ...live,
+      properties: { ...live.properties, largeFileSharesState: state }
+    });
+    expect(largeFileSharesEnabled(on('Enabled'))).toBe(true);
+    expect(largeFileSharesEnabled(on('enabled'))).toBe(true);
+    expect(largeFileSharesEnabled(on('Disabled'))).toBe(false);
+    expect(largeFileSharesEnabled({ ...live, properties: undefined })).toBe(false);
+    expect(largeFileSharesEnabled(undefined)).toBe(false);
+    expect(accountDifferences(big, resource, on('Enabled'))).toEqual([]);
   });
 });
 
