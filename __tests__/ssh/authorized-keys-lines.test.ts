@@ -68,3 +68,37 @@ describe('what each refused line is told', () => {
     expect(problems(`${fragment} !x`).masked).toEqual([]);
   });
 });
+
+describe('where a refusal points', () => {
+  test('a key type with nothing after it is told its key data is missing', () => {
+    expect(problems('ssh-ed25519').messages).toEqual(['line 1: the key data is missing']);
+    expect(problems(`${key.publicKey.trim()}\nssh-ed25519   `).messages).toEqual([
+      'line 2: the key data is missing'
+    ]);
+  });
+
+  test('a pasted private key is placed by its lines: one line, or the first to the last', () => {
+    const block = [
+      '-----BEGIN OPENSSH PRIVATE KEY-----',
+      'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW',
+      '-----END OPENSSH PRIVATE KEY-----'
+    ];
+    const many = problems([key.publicKey.trim(), ...block].join('\n'));
+    expect(many.messages).toHaveLength(1);
+    expect(many.messages[0]).toMatch(/^lines 2-4: this is a private key \(OpenSSH format\)/);
+    // Cut off after its first line: the block is that one line.
+    const one = problems([key.publicKey.trim(), block[0]].join('\n'));
+    expect(one.messages[0]).toMatch(/^line 2: this is a private key/);
+  });
+
+  test('a byte order mark is dropped at the start of the input only', () => {
+    const parsed = (input: string) => {
+      const result = parseAuthorizedKeys(input);
+      if (!result.ok) throw new Error(result.errors.map(e => e.message).join('\n'));
+      return result.keys;
+    };
+    expect(parsed(`\uFEFF${key.publicKey.trim()}`)).toHaveLength(1);
+    // One inside a comment is part of the comment.
+    expect(parsed(`${key.publicKey.trim()} site\uFEFFa`)[0]?.comment).toMatch(/ site\uFEFFa$/);
+  });
+});
