@@ -44,11 +44,13 @@ export const MODULES: Record<string, Module> = {
   'actions/status/reconstructions.ts': { tests: ['__tests__/status/pod-state.test.ts'] },
   'src/kubernetes/diff.ts': { tests: ['__tests__/kubernetes/diff.test.ts'] },
   'src/kubernetes/release.ts': { tests: ['__tests__/kubernetes/release.test.ts'] },
-  // The decisions whose mistake is a deployment silently skipped, through the bundled action.
+  // The decisions whose mistake is a deployment silently skipped, through the bundled action:
+  // the owner tags, the Kubernetes version, identity, SKU and kind. (A region change never gets
+  // here: the action refuses it before comparing, which change-detection shows too.)
   'provision-cluster:cluster-diff': {
     tests: ['__tests__/provision-cluster/change-detection.test.ts'],
     cluster: true,
-    bundle: { action: 'provision-cluster', module: 'src/azure/cluster-diff.ts', lines: '29-40' }
+    bundle: { action: 'provision-cluster', module: 'src/azure/cluster-diff.ts', lines: '32-41' }
   }
 };
 
@@ -122,6 +124,9 @@ async function run(name: string): Promise<boolean> {
     );
   }
   mkdirSync(REPORTS, { recursive: true });
+  // The tests run in a copy of the repository under .stryker-tmp/, where ../shared is not
+  // beside it: the ARM emulator finds Azure's schemas through the variable instead.
+  process.env.AZURE_SCHEMAS_DIR ??= join(root, '..', 'shared', 'azure-schemas');
   const base = join(REPORTS, slug(name));
   const stryker = new Stryker({
     force,

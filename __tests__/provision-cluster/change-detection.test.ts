@@ -60,7 +60,11 @@ async function provision(
 describe('provision-cluster deploys what changed', () => {
   test("the cluster's own tag removed out of band: deployed again, tag back", async () => {
     delete liveCluster().tags['gadgetron-cluster'];
+    const left = JSON.stringify(liveCluster().tags);
+    expect(left).not.toBe('{}');
     const { result, deployments } = await provision();
+    // The difference shows the tags the cluster has, then the ones it should have.
+    expect(result.stdout).toContain(`tags: ${left} → `);
     expect(result.stdout).toMatch(/^\s+tags: .* → .*"gadgetron-cluster":"gt-changes"/m);
     expect(result.outputs.changed).toBe('true');
     expect(deployments).toHaveLength(1);
@@ -91,6 +95,28 @@ describe('provision-cluster deploys what changed', () => {
     // As AKS reports one created without a version: only the running one is known.
     delete props.kubernetesVersion;
     const { result, deployments } = await provision({ 'kubernetes-version': minor });
+    expect([result.outputs.changed, deployments]).toEqual(['false', []]);
+  });
+
+  test('a newer Kubernetes version asked for is deployed, the running one named', async () => {
+    const props = liveCluster().properties as Json;
+    const current = String(props.currentKubernetesVersion);
+    const [major, minor] = current.split('.');
+    const next = `${major}.${Number(minor) + 1}`;
+    // As AKS reports a cluster whose minor version was asked for: the running one is more exact.
+    props.kubernetesVersion = `${major}.${minor}`;
+    const { result, deployments } = await provision({ 'kubernetes-version': next });
+    expect(result.stdout).toContain(`kubernetesVersion: ${current} → ${next}`);
+    expect(result.outputs.changed).toBe('true');
+    expect(deployments).toHaveLength(1);
+    expect(liveCluster().properties.kubernetesVersion).toBe(next);
+  });
+
+  test('a top-level field ARM reports that the template does not set is no change', async () => {
+    // Newer AKS API versions report a kind ("Base"); the template leaves it to Azure.
+    await provision();
+    liveCluster().kind = 'Base';
+    const { result, deployments } = await provision();
     expect([result.outputs.changed, deployments]).toEqual(['false', []]);
   });
 
