@@ -153,7 +153,7 @@ describe('provision-cluster and AKS node pools', () => {
     const since = sandbox.arm.requests.length;
     const result = await runAction(sandbox, 'provision-cluster', { ...BASE, 'max-nodes': '7' });
     expect(errors(result)).toEqual([]);
-    expect(result.stdout).toContain(`Cluster ${CLUSTER} is busy (pool gadgetron: Scaling)`);
+    expect(result.stdout).toContain(`${CLUSTER} is busy (pool gadgetron: Scaling)`);
     expect(armCalls(sandbox.arm, since).filter(r => r.status === 409)).toEqual([]);
     expect(pool('gadgetron')?.maxCount).toBe(7);
   }, 120_000);

@@ -10,7 +10,7 @@ import {
   findResourceGroup,
   listGroupResources
 } from '../../src/azure/resource-group.ts';
-import { findResource, resourceId, waitUntilSettled } from '../../src/azure/resources.ts';
+import { findResource, resourceId, waitWhileBusy } from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import { deployTemplate } from '../../src/azure/deploy-template.ts';
 import {
@@ -64,7 +64,7 @@ export async function createStorage(inputs: StorageInputs): Promise<void> {
   if (spec.location) await checkRegion(clients, spec.location);
   const group = await findResourceGroup(clients, spec.resourceGroup);
   const live = group
-    ? await waitUntilSettled(clients, accountId(clients, spec), accountTemplate.apiVersion, line =>
+    ? await waitWhileBusy(clients, accountId(clients, spec), accountTemplate.apiVersion, line =>
         core.info(line)
       )
     : undefined;

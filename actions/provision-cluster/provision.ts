@@ -11,7 +11,12 @@ import {
   findResourceGroup,
   listGroupResources
 } from '../../src/azure/resource-group.ts';
-import { findResource, provisioningState, resourceId } from '../../src/azure/resources.ts';
+import {
+  findResource,
+  provisioningState,
+  resourceId,
+  waitWhileBusy
+} from '../../src/azure/resources.ts';
 import { loadTemplate, templateParameters, templateResource } from '../../src/azure/templates.ts';
 import {
   CLUSTER_TEMPLATE,
@@ -31,7 +36,7 @@ import {
   poolsToRemove,
   refuseVmSizeChanges
 } from '../../src/azure/agent-pools.ts';
-import { retryWhileBusy, waitUntilIdle } from '../../src/azure/cluster-busy.ts';
+import { clusterActivity, retryWhileBusy } from '../../src/azure/cluster-busy.ts';
 import { refuseStopped } from '../../src/azure/power-state.ts';
 import { checkRegion } from '../../src/azure/regions.ts';
 import { describeRequestError } from '../../src/azure/errors.ts';
@@ -76,7 +81,7 @@ export async function provisionCluster(inputs: ProvisionInputs): Promise<void> {
   if (spec.location) await checkRegion(clients, spec.location);
   const group = await findResourceGroup(clients, spec.resourceGroup);
   const untilIdle = (): Promise<GenericResource | undefined> =>
-    waitUntilIdle(clients, id, apiVersion, line => core.info(line));
+    waitWhileBusy(clients, id, apiVersion, line => core.info(line), clusterActivity);
   const live = group ? await untilIdle() : undefined;
   if (live) {
     refuseStopped(live, spec.resourceGroup);

@@ -6,46 +6,20 @@
  * background work (add-on updates, Azure/telescope#1213), which is only seen as the 409.
  */
 import type { GenericResource } from '@azure/arm-resources';
-import { ProgressReporter } from '../runtime/progress.ts';
 import { sleep } from '../kubernetes/retry.ts';
-import type { ArmClients } from './clients.ts';
 import { armErrorOf, statusOf, type ArmError } from './errors.ts';
 import { DeploymentFailure } from './deploy-template.ts';
 import { livePools } from './agent-pools.ts';
-import { findResource, provisioningState } from './resources.ts';
-
-const SETTLED = new Set(['succeeded', 'failed', 'canceled']);
+import { ownActivity, SETTLED } from './resources.ts';
 
 /** What the cluster is busy with (`Upgrading`, `pool gpu: Scaling`), or undefined when idle. */
 export function clusterActivity(cluster: GenericResource): string | undefined {
-  const own = provisioningState(cluster);
-  if (!SETTLED.has(own.toLowerCase())) return own;
+  const own = ownActivity(cluster);
+  if (own) return own;
   const busy = livePools(cluster)
     .filter(p => !SETTLED.has(String(p.provisioningState ?? 'Succeeded').toLowerCase()))
     .map(p => `pool ${String(p.name)}: ${String(p.provisioningState)}`);
   return busy.length > 0 ? busy.join(', ') : undefined;
-}
-
-/** Waits while the cluster or any of its pools is in an operation; returns it idle (or undefined). */
-export async function waitUntilIdle(
-  clients: ArmClients,
-  id: string,
-  apiVersion: string,
-  log: (line: string) => void,
-  intervalMs = 15_000
-): Promise<GenericResource | undefined> {
-  let cluster = await findResource(clients, id, apiVersion);
-  const progress = new ProgressReporter(intervalMs, log);
-  let activity = cluster && clusterActivity(cluster);
-  while (cluster && activity) {
-    progress.report(
-      `Cluster ${cluster.name ?? id} is busy (${activity}); waiting for that to finish`
-    );
-    await sleep(Math.min(intervalMs, 5_000));
-    cluster = await findResource(clients, id, apiVersion);
-    activity = cluster && clusterActivity(cluster);
-  }
-  return cluster;
 }
 
 const BUSY_CODES = new Set(['operationnotallowed', 'anotheroperationinprogress']);

@@ -35,27 +35,36 @@ export async function findResource(
   }
 }
 
-const SETTLED = new Set(['succeeded', 'failed', 'canceled']);
+/** Provisioning states in which no operation is running. */
+export const SETTLED = new Set(['succeeded', 'failed', 'canceled']);
+
+/** The operation a resource is in (`Updating`, `Deleting`), or undefined when it is settled. */
+export function ownActivity(resource: GenericResource): string | undefined {
+  const state = provisioningState(resource);
+  return SETTLED.has(state.toLowerCase()) ? undefined : state;
+}
 
 /**
- * Waits while the resource is being created, updated or deleted by someone else (a cancelled
- * run's deployment, a portal change), reporting at most once per interval; returns it settled.
+ * Waits while `activity` says the resource is being changed by someone else (a cancelled run's
+ * deployment, a portal change, AKS scaling a pool), reporting at most once per interval;
+ * returns it idle, or undefined when it is gone.
  */
-export async function waitUntilSettled(
+export async function waitWhileBusy(
   clients: ArmClients,
   id: string,
   apiVersion: string,
   log: (line: string) => void,
+  activity: (resource: GenericResource) => string | undefined = ownActivity,
   intervalMs = 15_000
 ): Promise<GenericResource | undefined> {
   let resource = await findResource(clients, id, apiVersion);
   const progress = new ProgressReporter(intervalMs, log);
-  while (resource && !SETTLED.has(provisioningState(resource).toLowerCase())) {
-    progress.report(
-      `${resource.name ?? id} is ${provisioningState(resource)}; waiting for that to finish`
-    );
+  let busy = resource && activity(resource);
+  while (resource && busy) {
+    progress.report(`${resource.name ?? id} is busy (${busy}); waiting for that to finish`);
     await sleep(Math.min(intervalMs, 5_000));
     resource = await findResource(clients, id, apiVersion);
+    busy = resource && activity(resource);
   }
   return resource;
 }
